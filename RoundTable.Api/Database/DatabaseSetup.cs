@@ -1,0 +1,49 @@
+using System.Reflection;
+using Npgsql;
+using RoundTable.Api.Events;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.Recommendations;
+using RoundTable.Api.Seeding;
+using RoundTable.Api.Speakers;
+
+namespace RoundTable.Api.Database;
+
+internal static class DatabaseSetup
+{
+    /// <summary>True when the build-time OpenAPI generator runs the app: nothing may touch the database then.</summary>
+    public static bool IsDocumentGenerator =>
+        Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    public static IServiceCollection AddRoundTableDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        DapperSetup.Configure();
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        var connectionString = IsDocumentGenerator ? "Host=localhost" : DatabaseOptions.GetConnectionString(configuration);
+        services.AddNpgsqlDataSource(connectionString);
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<Seeder>();
+        services.AddSingleton<EventsStore>();
+        services.AddSingleton<SpeakersStore>();
+        services.AddSingleton<InstitutionsStore>();
+        services.AddSingleton<RecommendationsStore>();
+        return services;
+    }
+
+    /// <summary>Migrates and seeds at startup when configured (default on in Development).</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (IsDocumentGenerator)
+        {
+            return;
+        }
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.MigrateOnStartup)
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        }
+        if (options.SeedOnStartup)
+        {
+            await app.Services.GetRequiredService<Seeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+        }
+    }
+}

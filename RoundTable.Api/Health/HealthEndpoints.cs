@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RoundTable.Api.Database;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Health;
+
+/// <summary>The body of /health/live and /health/ready.</summary>
+public sealed record HealthReportResponse(string Status, IReadOnlyDictionary<string, string> Checks);
+
+/// <summary>Ready when the database answers and every migration in the assembly has been applied.</summary>
+internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var pending = await migrator.PendingScriptsAsync(cancellationToken);
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy("reachable, migrations applied")
+                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // The reason goes to the log; the probe answer stays free of driver text.
+            return HealthCheckResult.Unhealthy("database unreachable", e);
+        }
+    }
+}
+
+internal static class HealthEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddRoundTableHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRoundTableHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        return routes;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new HealthReportResponse(
+            report.Status.ToString().ToLowerInvariant(),
+            report.Entries.ToDictionary(e => e.Key, e => e.Value.Description ?? e.Value.Status.ToString().ToLowerInvariant()));
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, AppJsonContext.Default.HealthReportResponse, context.RequestAborted);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using RoundTable.Api.Events;
+using RoundTable.Api.Health;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.Paging;
+using RoundTable.Api.Recommendations;
+using RoundTable.Api.Speakers;
+
+namespace RoundTable.Api.Http;
+
+/// <summary>Source-generated serialization for every response type (camelCase, enums as snake_case strings).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(EventResponse))]
+[JsonSerializable(typeof(EventSummary))]
+[JsonSerializable(typeof(Page<EventSummary>))]
+[JsonSerializable(typeof(Page<EventOrganizerResponse>))]
+[JsonSerializable(typeof(Page<EventParticipantResponse>))]
+[JsonSerializable(typeof(SpeakerResponse))]
+[JsonSerializable(typeof(Page<SpeakerSummary>))]
+[JsonSerializable(typeof(Page<SpeakerEventResponse>))]
+[JsonSerializable(typeof(Page<AffiliationResponse>))]
+[JsonSerializable(typeof(InstitutionResponse))]
+[JsonSerializable(typeof(Page<InstitutionSummary>))]
+[JsonSerializable(typeof(Page<InstitutionSpeakerResponse>))]
+[JsonSerializable(typeof(Page<InstitutionEventResponse>))]
+[JsonSerializable(typeof(RecommendationResponse))]
+[JsonSerializable(typeof(Page<RecommendationSummary>))]
+[JsonSerializable(typeof(Page<ProposerResponse>))]
+[JsonSerializable(typeof(HealthReportResponse))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+internal sealed partial class AppJsonContext : JsonSerializerContext;

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Paging;
+
+namespace RoundTable.Api.Http;
+
+/// <summary>The shapes every list and item endpoint shares: parse the key and paging, 404 for unknown parents.</summary>
+internal static class ListEndpoints
+{
+    public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> Page<TRow, T>(
+        PageQuery query,
+        Func<PageRequest, CancellationToken, Task<IReadOnlyList<TRow>>> list,
+        Func<TRow, Guid> key,
+        Func<TRow, T> map,
+        CancellationToken ct)
+    {
+        if (!query.TryParse(out var page, out var problem))
+        {
+            return problem!;
+        }
+        var rows = await list(page, ct);
+        return TypedResults.Ok(page.ToPage(rows, key, map));
+    }
+
+    /// <summary>A page of a resource's relation; 404 when the resource itself does not exist.</summary>
+    public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> RelationPage<TRow, T>(
+        string idOrSlug,
+        PageQuery query,
+        string resource,
+        Func<ResourceKey, CancellationToken, Task<Guid?>> findId,
+        Func<Guid, PageRequest, CancellationToken, Task<IReadOnlyList<TRow>>> list,
+        Func<TRow, Guid> key,
+        Func<TRow, T> map,
+        CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var resourceKey, out var keyProblem))
+        {
+            return keyProblem!;
+        }
+        if (!query.TryParse(out var page, out var pageProblem))
+        {
+            return pageProblem!;
+        }
+        var id = await findId(resourceKey, ct);
+        if (id is null)
+        {
+            return Problems.NotFound(resource, idOrSlug);
+        }
+        var rows = await list(id.Value, page, ct);
+        return TypedResults.Ok(page.ToPage(rows, key, map));
+    }
+
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> Item<TDetails, T>(
+        string idOrSlug,
+        string resource,
+        Func<ResourceKey, CancellationToken, Task<TDetails?>> get,
+        Func<TDetails, T> map,
+        CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        var details = await get(key, ct);
+        return details is null ? Problems.NotFound(resource, idOrSlug) : TypedResults.Ok(map(details));
+    }
+
+    /// <summary>Documents the problem answers every list and item route can give.</summary>
+    public static RouteHandlerBuilder WithReadProblems(this RouteHandlerBuilder builder, bool item = true)
+    {
+        builder.ProducesProblem(StatusCodes.Status400BadRequest);
+        if (item)
+        {
+            builder.ProducesProblem(StatusCodes.Status404NotFound);
+        }
+        return builder.ProducesProblem(StatusCodes.Status500InternalServerError);
+    }
+}

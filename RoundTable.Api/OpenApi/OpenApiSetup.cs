@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace RoundTable.Api.OpenApi;
+
+internal static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddRoundTableOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "RoundTable API",
+                Version = "v1",
+                Description = "Events, speakers, institutions and recommendations of public-sector digital-transformation "
+                    + "events (round tables, conferences, seminars). Lists are paged with opaque cursors; every error is "
+                    + "an RFC 9457 problem document.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, "RoundTable.Api.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+            options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
+            options.UseAllOfToExtendReferenceSchemas();
+            options.CustomSchemaIds(SchemaId);
+            options.OperationFilter<CommonParametersFilter>();
+        });
+        return services;
+    }
+
+    // Page<EventSummary> → EventSummaryPage: readable names for generated clients.
+    private static string SchemaId(Type type) =>
+        type.IsGenericType
+            ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]
+            : type.Name;
+
+    /// <summary>Describes the parameters every route shares, in one place.</summary>
+    private sealed class CommonParametersFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+            {
+                switch (parameter.Name)
+                {
+                    case "idOrSlug":
+                        parameter.Description = "The resource's UUID or its slug.";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 };
+                        break;
+                    case "limit":
+                        parameter.Description = "Maximum number of items in the page (1..100, default 20).";
+                        parameter.Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = JsonValue.Create(20),
+                        };
+                        break;
+                    case "cursor":
+                        parameter.Description = "Opaque cursor: the nextCursor of the previous page. Omit it for the first page.";
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+    }
+}
+
+internal static class OpenApiEndpoints
+{
+    /// <summary>Serves the contract at /openapi/v1.json and Swagger UI at /swagger.</summary>
+    public static WebApplication UseRoundTableOpenApi(this WebApplication app)
+    {
+        app.UseSwagger(options =>
+        {
+            options.RouteTemplate = "openapi/{documentName}.json";
+            // The served document must equal the committed one, whatever host it is asked through.
+            options.PreSerializeFilters.Add((document, _) => document.Servers?.Clear());
+        });
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "swagger";
+            options.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "RoundTable API v1");
+        });
+        return app;
+    }
+}

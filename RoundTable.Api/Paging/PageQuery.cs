@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Paging;
+
+/// <summary>The paging parameters every list accepts.</summary>
+internal sealed class PageQuery
+{
+    [Description("Maximum number of items in the page (1..100, default 20).")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")]
+    public string? Limit { get; init; }
+
+    [Description("Opaque cursor from the previous page's nextCursor; omit it for the first page.")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")]
+    public string? Cursor { get; init; }
+
+    /// <summary>Parses the raw query values; a bad limit or cursor is a 400 problem, never a silent default.</summary>
+    public bool TryParse(out PageRequest request, out ProblemHttpResult? problem)
+    {
+        request = default;
+        problem = null;
+        var errors = new Dictionary<string, string[]>();
+
+        var limit = PageRequest.DefaultLimit;
+        if (Limit is not null
+            && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+                || limit < 1 || limit > PageRequest.MaxLimit))
+        {
+            errors["limit"] = [$"limit must be an integer from 1 to {PageRequest.MaxLimit}."];
+        }
+
+        Guid? after = null;
+        if (Cursor is not null)
+        {
+            if (Paging.Cursor.TryDecode(Cursor, out var decoded))
+            {
+                after = decoded;
+            }
+            else
+            {
+                errors["cursor"] = ["cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            problem = Problems.Validation(errors);
+            return false;
+        }
+        request = new PageRequest(limit, after);
+        return true;
+    }
+}

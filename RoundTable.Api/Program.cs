@@ -1,0 +1,41 @@
+using RoundTable.Api;
+using RoundTable.Api.Database;
+using RoundTable.Api.Events;
+using RoundTable.Api.Health;
+using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.OpenApi;
+using RoundTable.Api.Recommendations;
+using RoundTable.Api.Speakers;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+builder.Services.AddRoundTableProblems();
+builder.Services.AddRoundTableDatabase(builder.Configuration);
+builder.Services.AddRoundTableHealth();
+builder.Services.AddRoundTableOpenApi();
+
+var app = builder.Build();
+
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(app, args);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.UseRoundTableOpenApi();
+app.MapRoundTableHealth();
+app.MapEvents();
+app.MapSpeakers();
+app.MapInstitutions();
+app.MapRecommendations();
+
+await app.PrepareDatabaseAsync();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,30 @@
+using Mapster;
+using RoundTable.Api.Http;
+using RoundTable.Api.Mapping;
+
+namespace RoundTable.Api.Recommendations;
+
+internal sealed class RecommendationMappings : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<RecommendationRow, RecommendationSummary>();
+        config.NewConfig<RecommendationDetailRow, RecommendationResponse>()
+            .Map(d => d.Event, s => Refs.Event(s.EventId, s.EventSlug, s.EventTitle, s.EventStartDate))
+            .Map(d => d.Source, s => Refs.Source(s.SourceSlug, s.SourceTitle, s.SourcePublisher, s.SourceLink, s.SourcePublishedOn, s.SourceCitation))
+            .Ignore(d => d.Themes, d => d.ProposedBy, d => d.StatusHistory);
+        config.NewConfig<ThemeRow, ThemeResponse>();
+        config.NewConfig<StatusChangeRow, StatusChangeResponse>();
+        config.NewConfig<ProposerRow, ProposerResponse>()
+            .Map(d => d.Speaker, s => s.SpeakerId == null ? null : Refs.Speaker(s.SpeakerId.Value, s.SpeakerSlug!, s.SpeakerFullName!, s.SpeakerHonorific))
+            .Map(d => d.Institution, s => s.InstitutionId == null ? null : Refs.Institution(s.InstitutionId.Value, s.InstitutionSlug!, s.InstitutionName!, s.InstitutionShortName));
+    }
+
+    public static RecommendationResponse ToResponse(RecommendationDetails details) =>
+        details.Recommendation.Map<RecommendationResponse>() with
+        {
+            Themes = details.Themes.Select(t => t.Map<ThemeResponse>()).ToList(),
+            ProposedBy = details.Proposers.Select(p => p.Map<ProposerResponse>()).ToList(),
+            StatusHistory = details.StatusHistory.Select(c => c.Map<StatusChangeResponse>()).ToList(),
+        };
+}

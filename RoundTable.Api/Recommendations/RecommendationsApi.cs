@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Events;
+using RoundTable.Api.Http;
+using RoundTable.Api.Mapping;
+using RoundTable.Api.Paging;
+
+namespace RoundTable.Api.Recommendations;
+
+internal static class RecommendationsApi
+{
+    private const string Resource = "recommendation";
+
+    public static IEndpointRouteBuilder MapRecommendations(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations");
+
+        group.MapGet("/", ListRecommendations).WithName("listRecommendations")
+            .WithSummary("List recommendations").WithDescription("Recommendations in a stable order (by id), one page at a time.")
+            .WithReadProblems(item: false);
+        group.MapGet("/{idOrSlug}", GetRecommendation).WithName("getRecommendation")
+            .WithSummary("Get a recommendation with its themes, proposers and status history").WithReadProblems();
+        group.MapGet("/{idOrSlug}/event", GetEvent).WithName("getRecommendationEvent")
+            .WithSummary("Get the event a recommendation came out of").WithReadProblems();
+        group.MapGet("/{idOrSlug}/proposers", ListProposers).WithName("listRecommendationProposers")
+            .WithSummary("List who proposed a recommendation").WithReadProblems();
+        return routes;
+    }
+
+    private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
+        [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
+        ListEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+
+    private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
+        string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
+        ListEndpoints.Item(idOrSlug, Resource, store.GetAsync, RecommendationMappings.ToResponse, ct);
+
+    private static Task<Results<Ok<EventSummary>, ProblemHttpResult>> GetEvent(
+        string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
+        ListEndpoints.Item(idOrSlug, Resource, store.GetEventAsync, r => r.Map<EventSummary>(), ct);
+
+    private static Task<Results<Ok<Page<ProposerResponse>>, ProblemHttpResult>> ListProposers(
+        string idOrSlug, [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
+        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListProposersAsync,
+            r => r.Id, r => r.Map<ProposerResponse>(), ct);
+}

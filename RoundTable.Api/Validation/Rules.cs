@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FluentValidation;
+using RoundTable.Api.Http;
+using RoundTable.Api.Localization;
+
+namespace RoundTable.Api.Validation;
+
+/// <summary>Field rules shared by every validator (seed documents now, write requests later).</summary>
+internal static partial class Rules
+{
+    public const int MaxShortText = 300;
+    public const int MaxLongText = 10_000;
+    public const int MaxLanguages = 20;
+
+    private static readonly HashSet<string> s_countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name).TwoLetterISORegionName; } catch (ArgumentException) { return null; } })
+        .Where(code => code is { Length: 2 } && code.All(char.IsAsciiLetterUpper))
+        .Select(code => code!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    public static IRuleBuilderOptions<T, string?> Slug<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().MaximumLength(ResourceKey.MaxSlugLength)
+            .Must(s => s is null || ResourceKey.SlugPattern().IsMatch(s))
+            .WithMessage("'{PropertyName}' must be lowercase letters and digits separated by single hyphens.");
+
+    public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(c => c is null || s_countries.Contains(c))
+            .WithMessage("'{PropertyName}' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. KZ.");
+
+    public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(2000)
+            .Must(u => u is null || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            .WithMessage("'{PropertyName}' must be an absolute http(s) URL.");
+
+    public static IRuleBuilderOptions<T, string?> TimeZoneId<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(z => z is null || (z.Contains('/', StringComparison.Ordinal) || z == "UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(z, out _))
+            .WithMessage("'{PropertyName}' must be an IANA time zone, e.g. Asia/Almaty.");
+
+    public static IRuleBuilderOptions<T, string?> Orcid<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(o => o is null || IsValidOrcid(o))
+            .WithMessage("'{PropertyName}' must be an ORCID iD such as 0000-0002-1825-0097 with a valid check digit.");
+
+    public static IRuleBuilderOptions<T, string?> RorId<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(r => r is null || RorPattern().IsMatch(r))
+            .WithMessage("'{PropertyName}' must be a ROR id such as 05a28rw58 (without the https://ror.org/ prefix).");
+
+    public static IRuleBuilderOptions<T, string?> EnumName<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
+        rule.Must(v => v is null || SnakeCaseEnum<TEnum>.TryParse(v, out _))
+            .WithMessage($"'{{PropertyName}}' must be one of: {string.Join(", ", SnakeCaseEnum<TEnum>.Names)}.");
+
+    /// <summary>Text with its language: 1..20 language tags, each with non-blank text of at most <paramref name="maxLength"/>.</summary>
+    public static IRuleBuilderOptions<T, LocalizedText?> Localized<T>(this IRuleBuilder<T, LocalizedText?> rule, int maxLength = MaxShortText) =>
+        rule.Must(t => t is null || (t.Count is > 0 and <= MaxLanguages
+                && t.All(kv => LanguageTagPattern().IsMatch(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value) && kv.Value.Length <= maxLength)))
+            .WithMessage($"'{{PropertyName}}' must map 1 to {MaxLanguages} language tags (e.g. en, kk, ru, ko) to non-blank text of at most {maxLength} characters.");
+
+    internal static bool IsValidOrcid(string value)
+    {
+        if (!OrcidPattern().IsMatch(value))
+        {
+            return false;
+        }
+        // ISO 7064 11,2 over the 15 leading digits.
+        var total = 0;
+        foreach (var c in value.Where(char.IsAsciiDigit).Take(15))
+        {
+            total = (total + (c - '0')) * 2;
+        }
+        var check = (12 - (total % 11)) % 11;
+        var expected = check == 10 ? 'X' : (char)('0' + check);
+        return value[^1] == expected;
+    }
+
+    [GeneratedRegex("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")]
+    private static partial Regex OrcidPattern();
+
+    [GeneratedRegex("^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")]
+    private static partial Regex RorPattern();
+
+    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LanguageTagPattern();
+}
