@@ -36,7 +36,7 @@ internal readonly partial record struct ResourceKey(Guid? Id, string? Slug)
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     internal static partial Regex SlugPattern();
 
-    // Something shaped like a UUID that failed to parse is a malformed id, not a slug.
-    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-")]
+    // Something shaped like a UUID (8-4-4-4-12) that failed to parse is a malformed id, not a slug.
+    [GeneratedRegex("^[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}$")]
     private static partial Regex UuidLike();
 }

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using RoundTable.Api.Tests.Infrastructure;
+
+namespace RoundTable.Api.Tests.Contract;
+
+public sealed class OpenApiContractTests : ApiTest
+{
+    private static string CommittedDocumentPath()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RoundTable.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
+            "RoundTable.Api", "openapi", "v1.json");
+    }
+
+    [Fact]
+    public async Task The_served_document_equals_the_committed_contract()
+    {
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(CommittedDocumentPath()));
+        var served = await GetJsonAsync("/openapi/v1.json");
+
+        Assert.True(JsonNode.DeepEquals(committed, served),
+            "openapi/v1.json differs from what the app serves: build the API project and commit RoundTable.Api/openapi/v1.json.");
+    }
+
+    [Fact]
+    public async Task Every_operation_is_named_summarised_tagged_and_documents_its_problems()
+    {
+        var document = await GetJsonAsync("/openapi/v1.json");
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Operation: o.Value!.AsObject())))
+            .ToList();
+        Assert.True(operations.Count >= 18);
+
+        var ids = new HashSet<string>();
+        foreach (var (path, operation) in operations)
+        {
+            Assert.True(ids.Add(operation["operationId"]!.GetValue<string>()), $"{path}: duplicate operationId");
+            Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{path}: no summary");
+            Assert.NotEmpty(operation["tags"]!.AsArray());
+            foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
+            {
+                Assert.False(string.IsNullOrWhiteSpace(parameter!["description"]?.GetValue<string>()), $"{path}: parameter {parameter["name"]} has no description");
+            }
+            var responses = operation["responses"]!.AsObject();
+            Assert.NotNull(responses["200"]);
+            Assert.NotNull(responses["400"]!["content"]!["application/problem+json"]);
+            if (path.Contains("{idOrSlug}", StringComparison.Ordinal))
+            {
+                Assert.NotNull(responses["404"]!["content"]!["application/problem+json"]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Enumerations_are_documented_as_their_snake_case_values()
+    {
+        var document = await GetJsonAsync("/openapi/v1.json");
+        var kinds = document["components"]!["schemas"]!["EventKind"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>());
+        Assert.Equal(["round_table", "conference", "seminar", "workshop", "lecture"], kinds);
+    }
+
+    [Fact]
+    public async Task Swagger_ui_is_served()
+    {
+        using var response = await Client.GetAsync("/swagger/index.html");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}

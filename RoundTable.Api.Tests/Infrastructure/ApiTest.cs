@@ -1,0 +1,134 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace RoundTable.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Base of every HTTP test: xunit makes one instance per test, so each test gets its own database copied from the
+/// migrated and seeded template, and its own app host.
+/// </summary>
+public abstract class ApiTest : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+
+    protected string ConnectionString { get; private set; } = "";
+
+    protected WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not initialised.");
+
+    protected HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Whether the test database starts migrated and seeded (true) or empty (false).</summary>
+    protected virtual bool FromTemplate => true;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync(FromTemplate);
+        _factory = CreateFactory(ConnectionString);
+        Client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        await TestPostgres.DropDatabaseAsync(ConnectionString);
+    }
+
+    protected static WebApplicationFactory<Program> CreateFactory(string connectionString) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("ConnectionStrings:RoundTable", connectionString);
+            b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseSetting("Database:SeedOnStartup", "false");
+        });
+
+    protected async Task<JsonNode> GetJsonAsync(string url, HttpStatusCodeExpectation expect = HttpStatusCodeExpectation.Ok)
+    {
+        using var response = await Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        if (expect == HttpStatusCodeExpectation.Ok)
+        {
+            Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        }
+        return JsonNode.Parse(body)!;
+    }
+
+    /// <summary>GET that must answer an RFC 9457 problem with the given status; returns the problem body.</summary>
+    protected async Task<JsonObject> GetProblemAsync(string url, int status)
+    {
+        using var response = await Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"GET {url} answered {(int)response.StatusCode}, expected {status}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(status, problem["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
+        AssertNoInternals(body);
+        return problem;
+    }
+
+    protected static void AssertNoInternals(string body)
+    {
+        foreach (var leak in new[] { "Npgsql", "Exception", "   at ", "SELECT ", "stackTrace", "Dapper", ".cs:line" })
+        {
+            Assert.DoesNotContain(leak, body, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Follows nextCursor from the first page to the last and returns every item.</summary>
+    protected async Task<List<JsonObject>> WalkAsync(string url, int limit)
+    {
+        var items = new List<JsonObject>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var page = await GetJsonAsync($"{url}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            var pageItems = page["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+            Assert.True(pageItems.Count <= limit);
+            items.AddRange(pageItems);
+            cursor = page["nextCursor"]?.GetValue<string>();
+            Assert.True(cursor is null || pageItems.Count == limit, "Only the last page may be short.");
+            Assert.True(++pages < 10_000);
+        }
+        while (cursor is not null);
+        return items;
+    }
+
+    protected async Task<int> ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    protected async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected Task<T?> GetAsync<T>(string url) => Client.GetFromJsonAsync<T>(url, Json);
+}
+
+public enum HttpStatusCodeExpectation
+{
+    Ok,
+    Any,
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RoundTable.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster started from the installed server binaries: random free port, fsync off,
+/// deleted when the test run ends. As root the binaries run as the postgres user, as PostgreSQL requires.
+/// </summary>
+internal sealed class LocalPostgresCluster : IAsyncDisposable
+{
+    private const string DirectoryPrefix = "roundtable-test-pg-";
+
+    private readonly string _binDirectory;
+    private readonly string _dataDirectory;
+
+    private LocalPostgresCluster(string binDirectory, string dataDirectory, int port)
+    {
+        _binDirectory = binDirectory;
+        _dataDirectory = dataDirectory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
+
+    public static string? FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("ROUNDTABLE_PG_BIN");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return File.Exists(Path.Combine(configured, "initdb")) ? configured : null;
+        }
+        const string debianRoot = "/usr/lib/postgresql";
+        if (Directory.Exists(debianRoot))
+        {
+            var best = Directory.GetDirectories(debianRoot)
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")))
+                .OrderByDescending(d => d.Version)
+                .FirstOrDefault();
+            if (best.Dir is not null)
+            {
+                return best.Dir;
+            }
+        }
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .FirstOrDefault(d => d.Length > 0 && File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    public static async Task<LocalPostgresCluster> StartAsync(string binDirectory)
+    {
+        RemoveStaleClusters(binDirectory);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePort();
+        var cluster = new LocalPostgresCluster(binDirectory, dataDirectory, port);
+        await cluster.RunAsync("initdb", "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"), $"""
+
+            port = {port}
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = '{dataDirectory}'
+            fsync = off
+            synchronous_commit = off
+            full_page_writes = off
+            max_connections = 300
+            shared_buffers = 128MB
+            """);
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await cluster.RunAsync("pg_ctl", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start");
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped; the folder goes anyway.
+        }
+        TryDelete(_dataDirectory);
+    }
+
+    /// <summary>Clusters left by test runs that were killed: stop them and delete their folders.</summary>
+    private static void RemoveStaleClusters(string binDirectory)
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var ownerFile = Path.Combine(directory, "owner.pid");
+            if (File.Exists(ownerFile) && int.TryParse(File.ReadAllText(ownerFile), out var owner) && IsAlive(owner))
+            {
+                continue;
+            }
+            var stale = new LocalPostgresCluster(binDirectory, directory, 0);
+            try
+            {
+                stale.RunAsync("pg_ctl", "-D", directory, "-m", "immediate", "-w", "stop").GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException)
+            {
+                // Not running.
+            }
+            TryDelete(directory);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task RunAsync(string tool, params string[] args)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var executable = Path.Combine(_binDirectory, tool);
+        if (Environment.IsPrivilegedProcess)
+        {
+            // PostgreSQL refuses to run as root.
+            start.FileName = "runuser";
+            foreach (var a in new[] { "-u", "postgres", "--", executable })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            start.FileName = executable;
+        }
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}
