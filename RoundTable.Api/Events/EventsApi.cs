@@ -32,24 +32,24 @@ internal static class EventsApi
 
     private static Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult>> ListEvents(
         [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
+        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
 
     private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
         string idOrSlug, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.Item(idOrSlug, Resource, store.GetAsync, EventMappings.ToResponse, ct);
+        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, EventMappings.ToResponse, ct);
 
     private static Task<Results<Ok<Page<EventOrganizerResponse>>, ProblemHttpResult>> ListOrganizers(
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListOrganizersAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListOrganizersAsync,
             r => r.Id, r => r.Map<EventOrganizerResponse>(), ct);
 
     private static Task<Results<Ok<Page<EventParticipantResponse>>, ProblemHttpResult>> ListParticipants(
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListParticipantsAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListParticipantsAsync,
             r => r.Participant.Id, r => EventMappings.ToParticipant(r.Participant, r.Institutions), ct);
 
     private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListRecommendationsAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListRecommendationsAsync,
             r => r.Id, r => r.Map<RecommendationSummary>(), ct);
 }

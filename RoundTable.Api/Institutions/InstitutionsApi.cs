@@ -30,24 +30,24 @@ internal static class InstitutionsApi
 
     private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListInstitutions(
         [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
+        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
 
     private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> GetInstitution(
         string idOrSlug, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.Item(idOrSlug, Resource, store.GetAsync, InstitutionMappings.ToResponse, ct);
+        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, InstitutionMappings.ToResponse, ct);
 
     private static Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListSpeakersAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListSpeakersAsync,
             r => r.Id, r => r.Map<InstitutionSpeakerResponse>(), ct);
 
     private static Task<Results<Ok<Page<InstitutionEventResponse>>, ProblemHttpResult>> ListEvents(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
             r => r.EventId, r => r.Map<InstitutionEventResponse>(), ct);
 
     private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListChildren(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListChildrenAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListChildrenAsync,
             r => r.Id, r => r.Map<InstitutionSummary>(), ct);
 }

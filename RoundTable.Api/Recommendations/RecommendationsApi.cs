@@ -28,18 +28,18 @@ internal static class RecommendationsApi
 
     private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
         [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
-        ListEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
 
     private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
         string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
-        ListEndpoints.Item(idOrSlug, Resource, store.GetAsync, RecommendationMappings.ToResponse, ct);
+        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, RecommendationMappings.ToResponse, ct);
 
     private static Task<Results<Ok<EventSummary>, ProblemHttpResult>> GetEvent(
         string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
-        ListEndpoints.Item(idOrSlug, Resource, store.GetEventAsync, r => r.Map<EventSummary>(), ct);
+        ReadEndpoints.Item(idOrSlug, Resource, store.GetEventAsync, r => r.Map<EventSummary>(), ct);
 
     private static Task<Results<Ok<Page<ProposerResponse>>, ProblemHttpResult>> ListProposers(
         string idOrSlug, [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListProposersAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListProposersAsync,
             r => r.Id, r => r.Map<ProposerResponse>(), ct);
 }

@@ -27,20 +27,20 @@ internal static class SpeakersApi
 
     private static Task<Results<Ok<Page<SpeakerSummary>>, ProblemHttpResult>> ListSpeakers(
         [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ListEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<SpeakerSummary>(), ct);
+        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<SpeakerSummary>(), ct);
 
     private static Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> GetSpeaker(
         string idOrSlug, SpeakersStore store, CancellationToken ct) =>
-        ListEndpoints.Item(idOrSlug, Resource, store.GetAsync,
+        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync,
             d => SpeakerMappings.ToResponse(d.Speaker, d.Affiliations), ct);
 
     private static Task<Results<Ok<Page<SpeakerEventResponse>>, ProblemHttpResult>> ListEvents(
         string idOrSlug, [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
             r => r.Id, r => r.Map<SpeakerEventResponse>(), ct);
 
     private static Task<Results<Ok<Page<AffiliationResponse>>, ProblemHttpResult>> ListAffiliations(
         string idOrSlug, [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ListEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListAffiliationsAsync,
+        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListAffiliationsAsync,
             r => r.Id, r => r.Map<AffiliationResponse>(), ct);
 }

@@ -4,7 +4,7 @@ using RoundTable.Api.Paging;
 namespace RoundTable.Api.Http;
 
 /// <summary>The shapes every list and item endpoint shares: parse the key and paging, 404 for unknown parents.</summary>
-internal static class ListEndpoints
+internal static class ReadEndpoints
 {
     public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> Page<TRow, T>(
         PageQuery query,
