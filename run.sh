@@ -52,9 +52,9 @@ CONF
     as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
     started="local"
   fi
-  if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'roundtable'" | grep -q 1; then
-    "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres roundtable
-  fi
+  local exists
+  exists=$("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'roundtable'")
+  [ "$exists" = 1 ] || "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres roundtable
   export ConnectionStrings__RoundTable="Host=127.0.0.1;Port=$port;Username=postgres;Database=roundtable"
   pg_bin=$bin
 }
@@ -84,6 +84,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   log "the .NET SDK 10 is required (https://dot.net); install it and run again"; exit 1
 fi
 
+# Installed before any database starts, so a failure half-way still stops what this script started.
+trap stop_database EXIT
+
 if [ -n "${ConnectionStrings__RoundTable:-}" ]; then
   log "using the database from ConnectionStrings__RoundTable"
 elif bin=$(find_pg_bin) && [ -n "$bin" ]; then
@@ -95,10 +98,9 @@ else
   log "(Debian/Ubuntu: apt-get install postgresql), or start Docker. Then run ./run.sh again."
   exit 1
 fi
-trap stop_database EXIT
 
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
-dotnet build "$root/RoundTable.Api" -c Release -nologo -v q >/dev/null
+dotnet build "$root/RoundTable.Api" -c Release -nologo -v q || { log "the build failed"; exit 1; }
 app="$root/RoundTable.Api/bin/Release/net10.0/RoundTable.Api.dll"
 cd "$(dirname "$app")" # the content root: appsettings*.json and seeds/ live beside the binary
 
@@ -111,6 +113,7 @@ fi
 log "API on $url (Swagger UI at $url/swagger); Ctrl-C stops it"
 dotnet "$app" --urls "$url" &
 api=$!
-trap 'kill -INT $api 2>/dev/null || true' INT TERM
+# A background job of a script ignores SIGINT; SIGTERM makes ASP.NET Core shut down cleanly.
+trap 'kill -TERM $api 2>/dev/null || true' INT TERM
 wait $api || true
 wait $api 2>/dev/null || true

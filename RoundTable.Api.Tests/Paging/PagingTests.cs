@@ -46,9 +46,12 @@ public sealed class PagingTests : ApiTest
         var first = await GetJsonAsync("/api/v1/institutions?limit=10");
         var cursor = first["nextCursor"]!.GetValue<string>();
         var second = await GetJsonAsync($"/api/v1/institutions?limit=10&cursor={Uri.EscapeDataString(cursor)}");
-        await ExecuteSqlAsync("INSERT INTO institutions (slug, name, kind) VALUES ('late-comer', '{\"en\": \"Late\"}', 'other')");
+        // An id that sorts before every other: offset paging would shift page two by one, keyset paging must not.
+        await ExecuteSqlAsync("INSERT INTO institutions (id, slug, name, kind) VALUES ('00000000-0000-7000-8000-000000000001', 'early-bird', '{\"en\": \"Early\"}', 'other')");
         var again = await GetJsonAsync($"/api/v1/institutions?limit=10&cursor={Uri.EscapeDataString(cursor)}");
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(second["items"], again["items"]));
+        var firstAgain = await GetJsonAsync("/api/v1/institutions?limit=10");
+        Assert.Equal("early-bird", firstAgain["items"]![0]!["slug"]!.GetValue<string>());
     }
 
     [Theory]

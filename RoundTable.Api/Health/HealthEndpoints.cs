@@ -51,7 +51,12 @@ internal static class HealthEndpoints
         context.Response.ContentType = "application/json";
         var body = new HealthReportResponse(
             report.Status.ToString().ToLowerInvariant(),
-            report.Entries.ToDictionary(e => e.Key, e => e.Value.Description ?? e.Value.Status.ToString().ToLowerInvariant()));
+            // A check that threw carries the exception's message as its description: never send that.
+            report.Entries.ToDictionary(
+                e => e.Key,
+                e => e.Value.Exception is null && e.Value.Description is not null
+                    ? e.Value.Description
+                    : e.Value.Status.ToString().ToLowerInvariant()));
         return JsonSerializer.SerializeAsync(context.Response.Body, body, AppJsonContext.Default.HealthReportResponse, context.RequestAborted);
     }
 }
