@@ -18,7 +18,6 @@ internal static class DapperSetup
         }
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new LocalizedTextHandler());
-        SqlMapper.AddTypeHandler(new DateOnlyHandler());
     }
 
     private sealed class LocalizedTextHandler : SqlMapper.TypeHandler<LocalizedText?>
@@ -32,25 +31,6 @@ internal static class DapperSetup
             if (parameter is NpgsqlParameter npgsql)
             {
                 npgsql.NpgsqlDbType = NpgsqlDbType.Jsonb;
-            }
-        }
-    }
-
-    private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
-    {
-        public override DateOnly Parse(object value) => value switch
-        {
-            DateOnly d => d,
-            DateTime dt => DateOnly.FromDateTime(dt),
-            _ => throw new DataException($"Cannot convert {value.GetType()} to DateOnly"),
-        };
-
-        public override void SetValue(IDbDataParameter parameter, DateOnly value)
-        {
-            parameter.Value = value;
-            if (parameter is NpgsqlParameter npgsql)
-            {
-                npgsql.NpgsqlDbType = NpgsqlDbType.Date;
             }
         }
     }

@@ -11,7 +11,6 @@ internal sealed class EventMappings : IRegister
     {
         config.NewConfig<EventRow, EventSummary>();
         config.NewConfig<EventRow, EventResponse>()
-            .Map(d => d.Source, s => Refs.Source(s.SourceSlug, s.SourceTitle, s.SourcePublisher, s.SourceLink, s.SourcePublishedOn, s.SourceCitation))
             .Ignore(d => d.Organizers, d => d.Participants, d => d.Quotes, d => d.Acknowledgements, d => d.Recommendations);
         config.NewConfig<EventOrganizerRow, EventOrganizerResponse>()
             .Map(d => d.Institution, s => Refs.Institution(s.InstitutionId, s.InstitutionSlug, s.InstitutionName, s.InstitutionShortName));

@@ -1,10 +1,11 @@
+using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Events;
 
 // Rows as the store selects them; EventMappings turns them into contracts.
 
-internal sealed class EventRow
+internal sealed class EventRow : SourcedRow
 {
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
@@ -21,12 +22,6 @@ internal sealed class EventRow
     public string? Country { get; set; }
     public LocalizedText? Summary { get; set; }
     public string? SourceUrl { get; set; }
-    public string? SourceSlug { get; set; }
-    public LocalizedText? SourceTitle { get; set; }
-    public string? SourcePublisher { get; set; }
-    public string? SourceLink { get; set; }
-    public DateOnly? SourcePublishedOn { get; set; }
-    public string? SourceCitation { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public long Version { get; set; }

@@ -32,7 +32,7 @@ internal static class EventsApi
 
     private static Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult>> ListEvents(
         [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
+        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
 
     private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
         string idOrSlug, EventsStore store, CancellationToken ct) =>

@@ -27,9 +27,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
 
     // One round trip: the event and each of its relations as separate result sets of one batch.
     private const string DetailsSql = $"""
-        SELECT {SummaryColumns}, e.venue, e.summary, e.source_url,
-               s.slug AS source_slug, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_link,
-               s.published_on AS source_published_on, s.citation AS source_citation
+        SELECT {SummaryColumns}, e.venue, e.summary, e.source_url, {RefColumns.Source}
         FROM events e LEFT JOIN sources s ON s.id = e.source_id
         WHERE {KeyFilter};
 
@@ -45,17 +43,12 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         WHERE {KeyFilter}
         ORDER BY pi.participant_id, pi.created_at, i.id;
 
-        SELECT q.id, q.text, sp.id AS speaker_id, sp.slug AS speaker_slug, sp.full_name AS speaker_full_name,
-               sp.honorific AS speaker_honorific
+        SELECT q.id, q.text, {RefColumns.Speaker}
         FROM event_quotes q JOIN events e ON e.id = q.event_id JOIN speakers sp ON sp.id = q.speaker_id
         WHERE {KeyFilter}
         ORDER BY q.id;
 
-        SELECT a.id, a.kind, a.description,
-               i.id AS institution_id, i.slug AS institution_slug, i.name AS institution_name,
-               i.short_name AS institution_short_name,
-               sp.id AS speaker_id, sp.slug AS speaker_slug, sp.full_name AS speaker_full_name,
-               sp.honorific AS speaker_honorific
+        SELECT a.id, a.kind, a.description, {RefColumns.Institution}, {RefColumns.Speaker}
         FROM event_acknowledgements a JOIN events e ON e.id = a.event_id
              JOIN institutions i ON i.id = a.from_institution_id JOIN speakers sp ON sp.id = a.to_speaker_id
         WHERE {KeyFilter}
@@ -67,21 +60,18 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         ORDER BY r.id;
         """;
 
-    private const string OrganizersSelect = """
-        SELECT o.id, o.event_id, o.role, i.id AS institution_id, i.slug AS institution_slug,
-               i.name AS institution_name, i.short_name AS institution_short_name
+    private const string OrganizersSelect = $"""
+        SELECT o.id, o.event_id, o.role, {RefColumns.Institution}
         FROM event_organizers o JOIN events e ON e.id = o.event_id JOIN institutions i ON i.id = o.institution_id
         """;
 
-    private const string ParticipantsSelect = """
-        SELECT p.id, p.event_id, p.role, sp.id AS speaker_id, sp.slug AS speaker_slug,
-               sp.full_name AS speaker_full_name, sp.honorific AS speaker_honorific
+    private const string ParticipantsSelect = $"""
+        SELECT p.id, p.event_id, p.role, {RefColumns.Speaker}
         FROM event_participants p JOIN events e ON e.id = p.event_id JOIN speakers sp ON sp.id = p.speaker_id
         """;
 
-    private const string ParticipantInstitutionsSelect = """
-        SELECT pi.participant_id, i.id AS institution_id, i.slug AS institution_slug, i.name AS institution_name,
-               i.short_name AS institution_short_name
+    private const string ParticipantInstitutionsSelect = $"""
+        SELECT pi.participant_id, {RefColumns.Institution}
         FROM event_participant_institutions pi
              JOIN event_participants p ON p.id = pi.participant_id
              JOIN events e ON e.id = p.event_id

@@ -6,7 +6,7 @@ namespace RoundTable.Api.Http;
 /// <summary>The shapes every list and item endpoint shares: parse the key and paging, 404 for unknown parents.</summary>
 internal static class ReadEndpoints
 {
-    public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> Page<TRow, T>(
+    public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> List<TRow, T>(
         PageQuery query,
         Func<PageRequest, CancellationToken, Task<IReadOnlyList<TRow>>> list,
         Func<TRow, Guid> key,

@@ -26,6 +26,21 @@ internal static class Refs
     public static EventRef Event(Guid id, string slug, LocalizedText title, DateOnly startDate) =>
         new(id, slug, title.Resolve(), startDate);
 
-    public static SourceResponse? Source(string? slug, LocalizedText? title, string? publisher, string? url, DateOnly? publishedOn, string? citation) =>
-        slug is null || title is null ? null : new(slug, title.Resolve(), publisher, url, publishedOn, citation);
+}
+
+/// <summary>A row that carries its source's columns (<see cref="RefColumns.Source"/>); null when it has none.</summary>
+internal abstract class SourcedRow
+{
+    public string? SourceSlug { get; set; }
+    public LocalizedText? SourceTitle { get; set; }
+    public string? SourcePublisher { get; set; }
+    public string? SourceLink { get; set; }
+    public DateOnly? SourcePublishedOn { get; set; }
+    public string? SourceCitation { get; set; }
+
+    /// <summary>Mapster maps it by name onto every response's Source.</summary>
+    public SourceResponse? Source =>
+        SourceSlug is null || SourceTitle is null
+            ? null
+            : new(SourceSlug, SourceTitle.Resolve(), SourcePublisher, SourceLink, SourcePublishedOn, SourceCitation);
 }

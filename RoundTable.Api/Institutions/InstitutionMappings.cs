@@ -11,7 +11,6 @@ internal sealed class InstitutionMappings : IRegister
         config.NewConfig<InstitutionRow, InstitutionSummary>();
         config.NewConfig<InstitutionRow, InstitutionResponse>()
             .Map(d => d.Parent, s => s.ParentId == null ? null : Refs.Institution(s.ParentId.Value, s.ParentSlug!, s.ParentName!, s.ParentShortName))
-            .Map(d => d.Source, s => Refs.Source(s.SourceSlug, s.SourceTitle, s.SourcePublisher, s.SourceLink, s.SourcePublishedOn, s.SourceCitation))
             .Ignore(d => d.Rankings, d => d.Figures);
         config.NewConfig<RankingRow, RankingResponse>();
         config.NewConfig<FigureRow, FigureResponse>();

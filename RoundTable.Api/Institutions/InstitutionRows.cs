@@ -1,8 +1,9 @@
+using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Institutions;
 
-internal sealed class InstitutionRow
+internal sealed class InstitutionRow : SourcedRow
 {
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
@@ -17,12 +18,6 @@ internal sealed class InstitutionRow
     public string? ParentSlug { get; set; }
     public LocalizedText? ParentName { get; set; }
     public LocalizedText? ParentShortName { get; set; }
-    public string? SourceSlug { get; set; }
-    public LocalizedText? SourceTitle { get; set; }
-    public string? SourcePublisher { get; set; }
-    public string? SourceLink { get; set; }
-    public DateOnly? SourcePublishedOn { get; set; }
-    public string? SourceCitation { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public long Version { get; set; }

@@ -30,7 +30,7 @@ internal static class InstitutionsApi
 
     private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListInstitutions(
         [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
+        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
 
     private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> GetInstitution(
         string idOrSlug, InstitutionsStore store, CancellationToken ct) =>

@@ -27,9 +27,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
 
     private const string DetailsSql = $"""
         SELECT {Columns},
-               pa.slug AS parent_slug, pa.name AS parent_name, pa.short_name AS parent_short_name,
-               s.slug AS source_slug, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_link,
-               s.published_on AS source_published_on, s.citation AS source_citation
+               pa.slug AS parent_slug, pa.name AS parent_name, pa.short_name AS parent_short_name, {RefColumns.Source}
         FROM institutions i
              LEFT JOIN institutions pa ON pa.id = i.parent_id
              LEFT JOIN sources s ON s.id = i.source_id
@@ -62,14 +60,14 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
         """;
 
     // Events the institution organized, or at which a participant represented it; one item per event.
-    private const string EventsPageSql = """
+    private const string EventsPageSql = $"""
         WITH involvement AS (
             SELECT o.event_id, o.role AS involvement FROM event_organizers o WHERE o.institution_id = @InstitutionId
             UNION
             SELECT p.event_id, 'represented' FROM event_participant_institutions pi
                 JOIN event_participants p ON p.id = pi.participant_id
             WHERE pi.institution_id = @InstitutionId)
-        SELECT e.id AS event_id, e.slug AS event_slug, e.title AS event_title, e.start_date AS event_start_date,
+        SELECT {RefColumns.Event},
                array_agg(v.involvement ORDER BY array_position(
                    ARRAY['organizer', 'co_organizer', 'partner', 'represented'], v.involvement)) AS involvement
         FROM involvement v JOIN events e ON e.id = v.event_id

@@ -15,14 +15,8 @@ public sealed class LocalizedText : Dictionary<string, string>
     public static LocalizedText English(string text) => new() { [DefaultLanguage] = text };
 
     /// <summary>The text in <paramref name="language"/>, else English, else the first language stored.</summary>
-    public string Resolve(string language = DefaultLanguage)
-    {
-        if (TryGetValue(language, out var text) || TryGetValue(DefaultLanguage, out text))
-        {
-            return text;
-        }
-        return TryGetValue(LanguageOf(language), out text) ? text : string.Empty;
-    }
+    public string Resolve(string language = DefaultLanguage) =>
+        TryGetValue(LanguageOf(language), out var text) ? text : string.Empty;
 
     /// <summary>The language tag of the text <see cref="Resolve"/> returns.</summary>
     public string LanguageOf(string language = DefaultLanguage)

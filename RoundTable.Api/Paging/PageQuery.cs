@@ -1,18 +1,15 @@
-using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RoundTable.Api.Http;
 
 namespace RoundTable.Api.Paging;
 
-/// <summary>The paging parameters every list accepts.</summary>
+/// <summary>The paging parameters every list accepts (documented in OpenApiSetup's parameter filter).</summary>
 internal sealed class PageQuery
 {
-    [Description("Maximum number of items in the page (1..100, default 20).")]
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")]
     public string? Limit { get; init; }
 
-    [Description("Opaque cursor from the previous page's nextCursor; omit it for the first page.")]
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")]
     public string? Cursor { get; init; }
 

@@ -11,7 +11,6 @@ internal sealed class RecommendationMappings : IRegister
         config.NewConfig<RecommendationRow, RecommendationSummary>();
         config.NewConfig<RecommendationDetailRow, RecommendationResponse>()
             .Map(d => d.Event, s => Refs.Event(s.EventId, s.EventSlug, s.EventTitle, s.EventStartDate))
-            .Map(d => d.Source, s => Refs.Source(s.SourceSlug, s.SourceTitle, s.SourcePublisher, s.SourceLink, s.SourcePublishedOn, s.SourceCitation))
             .Ignore(d => d.Themes, d => d.ProposedBy, d => d.StatusHistory);
         config.NewConfig<ThemeRow, ThemeResponse>();
         config.NewConfig<StatusChangeRow, StatusChangeResponse>();

@@ -1,3 +1,4 @@
+using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Recommendations;
@@ -15,7 +16,7 @@ internal sealed class RecommendationRow
     public long Version { get; set; }
 }
 
-internal sealed class RecommendationDetailRow
+internal sealed class RecommendationDetailRow : SourcedRow
 {
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
@@ -27,12 +28,6 @@ internal sealed class RecommendationDetailRow
     public LocalizedText Body { get; set; } = [];
     public LocalizedText? TargetAudience { get; set; }
     public string Status { get; set; } = "";
-    public string? SourceSlug { get; set; }
-    public LocalizedText? SourceTitle { get; set; }
-    public string? SourcePublisher { get; set; }
-    public string? SourceLink { get; set; }
-    public DateOnly? SourcePublishedOn { get; set; }
-    public string? SourceCitation { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public long Version { get; set; }

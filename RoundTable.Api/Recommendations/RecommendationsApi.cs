@@ -28,7 +28,7 @@ internal static class RecommendationsApi
 
     private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
         [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
 
     private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
         string idOrSlug, RecommendationsStore store, CancellationToken ct) =>

@@ -28,10 +28,8 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
     private const string IdSql = $"SELECT r.id FROM recommendations r WHERE {KeyFilter}";
 
     private const string DetailsSql = $"""
-        SELECT r.id, r.slug, r.event_id, e.slug AS event_slug, e.title AS event_title, e.start_date AS event_start_date,
-               r.title, r.body, r.target_audience, r.status, r.created_at, r.updated_at, r.version,
-               s.slug AS source_slug, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_link,
-               s.published_on AS source_published_on, s.citation AS source_citation
+        SELECT r.id, r.slug, {RefColumns.Event}, r.title, r.body, r.target_audience, r.status,
+               r.created_at, r.updated_at, r.version, {RefColumns.Source}
         FROM recommendations r JOIN events e ON e.id = r.event_id LEFT JOIN sources s ON s.id = r.source_id
         WHERE {KeyFilter};
 
@@ -50,10 +48,8 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
         ORDER BY c.changed_on, c.id;
         """;
 
-    private const string ProposersSelect = """
-        SELECT p.id, sp.id AS speaker_id, sp.slug AS speaker_slug, sp.full_name AS speaker_full_name,
-               sp.honorific AS speaker_honorific, i.id AS institution_id, i.slug AS institution_slug,
-               i.name AS institution_name, i.short_name AS institution_short_name
+    private const string ProposersSelect = $"""
+        SELECT p.id, {RefColumns.Speaker}, {RefColumns.Institution}
         FROM recommendation_proposers p
              JOIN recommendations r ON r.id = p.recommendation_id
              LEFT JOIN speakers sp ON sp.id = p.speaker_id

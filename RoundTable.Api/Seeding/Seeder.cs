@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Dapper;
 using FluentValidation;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RoundTable.Api.Database;
 
@@ -10,7 +10,7 @@ namespace RoundTable.Api.Seeding;
 /// Loads the seed files (seeds/*.json) in one transaction. Rows match by slug (relations by their natural keys) and
 /// are written only when they differ, so a second load changes nothing: no new row, no new version.
 /// </summary>
-internal sealed class Seeder(NpgsqlDataSource dataSource, IConfiguration configuration, IHostEnvironment environment, ILogger<Seeder> logger)
+internal sealed class Seeder(NpgsqlDataSource dataSource, IOptions<DatabaseOptions> options, ILogger<Seeder> logger)
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
@@ -18,14 +18,7 @@ internal sealed class Seeder(NpgsqlDataSource dataSource, IConfiguration configu
         AllowTrailingCommas = false,
     };
 
-    public string SeedDirectory
-    {
-        get
-        {
-            var configured = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.SeedDirectory ?? "seeds";
-            return Path.IsPathRooted(configured) ? configured : Path.Combine(AppContext.BaseDirectory, configured);
-        }
-    }
+    private string SeedDirectory => Path.Combine(AppContext.BaseDirectory, options.Value.SeedDirectory);
 
     public async Task SeedAsync(CancellationToken ct)
     {
@@ -34,7 +27,7 @@ internal sealed class Seeder(NpgsqlDataSource dataSource, IConfiguration configu
             : [];
         if (files.Count == 0)
         {
-            throw new InvalidOperationException($"No seed files (*.json) in {SeedDirectory} (environment {environment.EnvironmentName}).");
+            throw new InvalidOperationException($"No seed files (*.json) in {SeedDirectory}.");
         }
         foreach (var file in files)
         {

@@ -11,7 +11,6 @@ internal sealed class SpeakerMappings : IRegister
     {
         config.NewConfig<SpeakerRow, SpeakerSummary>();
         config.NewConfig<SpeakerRow, SpeakerResponse>()
-            .Map(d => d.Source, s => Refs.Source(s.SourceSlug, s.SourceTitle, s.SourcePublisher, s.SourceLink, s.SourcePublishedOn, s.SourceCitation))
             .Ignore(d => d.Affiliations);
         config.NewConfig<AffiliationRow, AffiliationResponse>()
             .Map(d => d.Institution, s => Refs.Institution(s.InstitutionId, s.InstitutionSlug, s.InstitutionName, s.InstitutionShortName));

@@ -1,8 +1,9 @@
+using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Speakers;
 
-internal sealed class SpeakerRow
+internal sealed class SpeakerRow : SourcedRow
 {
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
@@ -10,12 +11,6 @@ internal sealed class SpeakerRow
     public LocalizedText? Honorific { get; set; }
     public string? Orcid { get; set; }
     public LocalizedText? Bio { get; set; }
-    public string? SourceSlug { get; set; }
-    public LocalizedText? SourceTitle { get; set; }
-    public string? SourcePublisher { get; set; }
-    public string? SourceLink { get; set; }
-    public DateOnly? SourcePublishedOn { get; set; }
-    public string? SourceCitation { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public long Version { get; set; }

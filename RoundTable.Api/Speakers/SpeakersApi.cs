@@ -27,7 +27,7 @@ internal static class SpeakersApi
 
     private static Task<Results<Ok<Page<SpeakerSummary>>, ProblemHttpResult>> ListSpeakers(
         [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ReadEndpoints.Page(query, store.ListAsync, r => r.Id, r => r.Map<SpeakerSummary>(), ct);
+        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<SpeakerSummary>(), ct);
 
     private static Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> GetSpeaker(
         string idOrSlug, SpeakersStore store, CancellationToken ct) =>

@@ -24,21 +24,15 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     private const string IdSql = $"SELECT sp.id FROM speakers sp WHERE {KeyFilter}";
 
     /// <summary>Affiliations with both ends (alias a, sp, i); callers add WHERE and ORDER BY.</summary>
-    internal const string AffiliationsSelect = """
-        SELECT a.id, a.position, a.start_date, a.end_date,
-               sp.id AS speaker_id, sp.slug AS speaker_slug, sp.full_name AS speaker_full_name,
-               sp.honorific AS speaker_honorific,
-               i.id AS institution_id, i.slug AS institution_slug, i.name AS institution_name,
-               i.short_name AS institution_short_name
+    internal const string AffiliationsSelect = $"""
+        SELECT a.id, a.position, a.start_date, a.end_date, {RefColumns.Speaker}, {RefColumns.Institution}
         FROM speaker_affiliations a
              JOIN speakers sp ON sp.id = a.speaker_id
              JOIN institutions i ON i.id = a.institution_id
         """;
 
     private const string DetailsSql = $"""
-        SELECT {Columns},
-               s.slug AS source_slug, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_link,
-               s.published_on AS source_published_on, s.citation AS source_citation
+        SELECT {Columns}, {RefColumns.Source}
         FROM speakers sp LEFT JOIN sources s ON s.id = sp.source_id
         WHERE {KeyFilter};
 
@@ -54,9 +48,8 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
         LIMIT @Fetch
         """;
 
-    private const string EventsPageSql = """
-        SELECT p.id, p.role, e.id AS event_id, e.slug AS event_slug, e.title AS event_title,
-               e.start_date AS event_start_date
+    private const string EventsPageSql = $"""
+        SELECT p.id, p.role, {RefColumns.Event}
         FROM event_participants p JOIN events e ON e.id = p.event_id
         WHERE p.speaker_id = @SpeakerId AND (@After::uuid IS NULL OR p.id > @After::uuid)
         ORDER BY p.id
