@@ -146,6 +146,8 @@ public sealed class EventsApiTests : ApiTest
     [InlineData("/api/v1/events/%7B0190f3a2-0000-7000-8000-000000000000%7D")]
     [InlineData("/api/v1/events/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz")]
     [InlineData("/api/v1/events/double--hyphen")]
+    [InlineData("/api/v1/events/%2Fetc%2Fpasswd")]
+    [InlineData("/api/v1/events/%C3%A9v%C3%A9nement")]
     public async Task Malformed_ids_answer_400_problems_naming_the_parameter(string url)
     {
         var problem = await GetProblemAsync(url, 400);

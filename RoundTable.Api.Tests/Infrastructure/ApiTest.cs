@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -41,24 +39,22 @@ public abstract class ApiTest : IAsyncLifetime
         await TestPostgres.DropDatabaseAsync(ConnectionString);
     }
 
-    protected static WebApplicationFactory<Program> CreateFactory(string connectionString) =>
+    /// <summary>The app against <paramref name="connectionString"/>; it migrates and seeds at startup only when asked.</summary>
+    internal static WebApplicationFactory<Program> CreateFactory(string connectionString, bool prepareDatabase = false) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
             b.UseSetting("ConnectionStrings:RoundTable", connectionString);
-            b.UseSetting("Database:MigrateOnStartup", "false");
-            b.UseSetting("Database:SeedOnStartup", "false");
+            b.UseSetting("Database:MigrateOnStartup", prepareDatabase ? "true" : "false");
+            b.UseSetting("Database:SeedOnStartup", prepareDatabase ? "true" : "false");
         });
 
-    protected async Task<JsonNode> GetJsonAsync(string url, HttpStatusCodeExpectation expect = HttpStatusCodeExpectation.Ok)
+    protected async Task<JsonNode> GetJsonAsync(string url)
     {
         using var response = await Client.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
-        if (expect == HttpStatusCodeExpectation.Ok)
-        {
-            Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        }
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return JsonNode.Parse(body)!;
     }
 
@@ -121,14 +117,4 @@ public abstract class ApiTest : IAsyncLifetime
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? default : (T)value;
     }
-
-    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    protected Task<T?> GetAsync<T>(string url) => Client.GetFromJsonAsync<T>(url, Json);
-}
-
-public enum HttpStatusCodeExpectation
-{
-    Ok,
-    Any,
 }

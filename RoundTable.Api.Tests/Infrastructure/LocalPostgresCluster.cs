@@ -73,17 +73,23 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         return cluster;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the server and deletes its folder from a detached shell: this runs at process exit, where the test host
+    /// may be ended at any moment, and the shell outlives it.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
-        try
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var a in new[] { "sh", "-c", "dir=$1; shift; \"$@\" -D \"$dir\" -m immediate -w stop >/dev/null 2>&1; rm -rf \"$dir\"", "sh", _dataDirectory })
         {
-            await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "stop");
+            start.ArgumentList.Add(a);
         }
-        catch (InvalidOperationException)
+        foreach (var a in Command("pg_ctl"))
         {
-            // Already stopped; the folder goes anyway.
+            start.ArgumentList.Add(a);
         }
-        TryDelete(_dataDirectory);
+        using var process = Process.Start(start);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Clusters left by test runs that were killed: stop them and delete their folders.</summary>
@@ -143,24 +149,18 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The command line that runs a server tool: as the postgres user when we are root (PostgreSQL refuses root).</summary>
+    private string[] Command(string tool)
+    {
+        var executable = Path.Combine(_binDirectory, tool);
+        return Environment.IsPrivilegedProcess ? ["runuser", "-u", "postgres", "--", executable] : [executable];
+    }
+
     private async Task RunAsync(string tool, params string[] args)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var executable = Path.Combine(_binDirectory, tool);
-        if (Environment.IsPrivilegedProcess)
-        {
-            // PostgreSQL refuses to run as root.
-            start.FileName = "runuser";
-            foreach (var a in new[] { "-u", "postgres", "--", executable })
-            {
-                start.ArgumentList.Add(a);
-            }
-        }
-        else
-        {
-            start.FileName = executable;
-        }
-        foreach (var a in args)
+        var command = Command(tool);
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in command.Skip(1).Concat(args))
         {
             start.ArgumentList.Add(a);
         }

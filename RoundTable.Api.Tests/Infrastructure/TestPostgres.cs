@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -18,8 +16,6 @@ internal static class TestPostgres
     private static readonly Lazy<Task<string>> s_server = new(StartServerAsync);
     private static readonly SemaphoreSlim s_createLock = new(1, 1);
     private static IAsyncDisposable? s_owned;
-
-    public static string Backend { get; private set; } = "";
 
     /// <summary>A new database copied from the migrated and seeded template.</summary>
     public static async Task<string> CreateDatabaseAsync(bool fromTemplate = true)
@@ -67,12 +63,7 @@ internal static class TestPostgres
         }
         // The app migrates and seeds the template exactly as it does at startup.
         var template = new NpgsqlConnectionStringBuilder(server) { Database = TemplateDatabase }.ConnectionString;
-        await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:RoundTable", template);
-            b.UseSetting("Database:MigrateOnStartup", "true");
-            b.UseSetting("Database:SeedOnStartup", "true");
-        }))
+        await using (var factory = ApiTest.CreateFactory(template, prepareDatabase: true))
         {
             using var client = factory.CreateClient();
             (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
@@ -86,7 +77,6 @@ internal static class TestPostgres
         var configured = Environment.GetEnvironmentVariable("ROUNDTABLE_TEST_CONNECTION");
         if (!string.IsNullOrEmpty(configured))
         {
-            Backend = "ROUNDTABLE_TEST_CONNECTION";
             return configured;
         }
         if (await DockerAnswersAsync())
@@ -96,7 +86,6 @@ internal static class TestPostgres
             await container.StartAsync();
             s_owned = container;
             RegisterCleanup();
-            Backend = "testcontainers " + image;
             return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
         }
         var bin = LocalPostgresCluster.FindBinDirectory() ?? throw new InvalidOperationException(
@@ -105,7 +94,6 @@ internal static class TestPostgres
         var cluster = await LocalPostgresCluster.StartAsync(bin);
         s_owned = cluster;
         RegisterCleanup();
-        Backend = "local cluster " + bin;
         return cluster.ConnectionString;
     }
 

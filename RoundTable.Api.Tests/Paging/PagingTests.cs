@@ -60,6 +60,8 @@ public sealed class PagingTests : ApiTest
     [InlineData("limit=-1", "limit")]
     [InlineData("limit=abc", "limit")]
     [InlineData("limit=1.5", "limit")]
+    [InlineData("limit=5&limit=6", "limit")]
+    [InlineData("limit=99999999999999999999", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("cursor=djE6eHl6", "cursor")]
     [InlineData("cursor=", "cursor")]
