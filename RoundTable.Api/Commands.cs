@@ -1,3 +1,5 @@
+using System.Globalization;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
 using RoundTable.Api.Seeding;
 
@@ -9,7 +11,7 @@ namespace RoundTable.Api;
 /// </summary>
 internal static class Commands
 {
-    private static readonly string[] s_names = ["migrate", "seed"];
+    private static readonly string[] s_names = ["migrate", "seed", "apikey"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && s_names.Contains(args[0]);
 
@@ -30,6 +32,8 @@ internal static class Commands
                     await app.Services.GetRequiredService<Seeder>().SeedAsync(ct);
                     Console.WriteLine("seed: the seed data set is loaded.");
                     return 0;
+                case "apikey":
+                    return await ApiKeyCommandAsync(app.Services.GetRequiredService<Auth.ApiKeysStore>(), args[1..], ct);
                 default:
                     return 2;
             }
@@ -38,6 +42,79 @@ internal static class Commands
         {
             await Console.Error.WriteLineAsync($"{args[0]} failed: {e.Message}");
             return 1;
+        }
+    }
+
+    private const string ApiKeyUsage = """
+        usage: apikey create (--admin | --institution <slug>) [--name <name>] [--expires <ISO 8601 date or time>]
+               apikey list
+               apikey revoke <key id>
+        """;
+
+    /// <summary>Key management; `create` prints the new key alone on its last line, and only then.</summary>
+    private static async Task<int> ApiKeyCommandAsync(ApiKeysStore keys, string[] args, CancellationToken ct)
+    {
+        string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        switch (args.FirstOrDefault())
+        {
+            case "create":
+            {
+                var admin = args.Contains("--admin");
+                var slug = Option("--institution");
+                if (admin == (slug is not null))
+                {
+                    await Console.Error.WriteAsync(ApiKeyUsage);
+                    return 2;
+                }
+                Guid? institution = null;
+                if (slug is not null && (institution = await keys.FindInstitutionAsync(slug, ct)) is null)
+                {
+                    await Console.Error.WriteLineAsync($"apikey: there is no institution '{slug}'.");
+                    return 1;
+                }
+                DateTimeOffset? expires = null;
+                if (Option("--expires") is { } text)
+                {
+                    if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    {
+                        await Console.Error.WriteLineAsync($"apikey: '{text}' is not a date.");
+                        return 2;
+                    }
+                    expires = parsed;
+                }
+                var name = Option("--name") ?? (admin ? "admin" : $"partner {slug}");
+                var (key, secret) = await keys.CreateAsync(name, admin ? ApiKeyRole.Admin : ApiKeyRole.Partner, institution, expires, ct);
+                Console.WriteLine($"Created {key.Role} key {key.Id} ({key.Name}). It is shown this once; keep it secret:");
+                Console.WriteLine(secret);
+                return 0;
+            }
+            case "list":
+                var page = new Paging.PageRequest(Paging.PageRequest.MaxLimit, null);
+                while (true)
+                {
+                    var rows = await keys.ListAsync(page, ct);
+                    foreach (var k in rows.Take(page.Limit))
+                    {
+                        var state = k.RevokedAt is not null ? "revoked" : k.ExpiresAt < DateTime.UtcNow ? "expired" : "active";
+                        Console.WriteLine($"{k.Id}  {k.Role,-7}  {state,-7}  {k.KeyPrefix}…  {k.Name}");
+                    }
+                    if (rows.Count <= page.Limit)
+                    {
+                        return 0;
+                    }
+                    page = page with { After = rows[page.Limit - 1].Id };
+                }
+            case "revoke" when args.Length == 2 && Guid.TryParse(args[1], out var id):
+                if (await keys.RevokeAsync(id, ct) is null)
+                {
+                    await Console.Error.WriteLineAsync($"apikey: there is no key {id}.");
+                    return 1;
+                }
+                Console.WriteLine($"Revoked key {id}.");
+                return 0;
+            default:
+                await Console.Error.WriteAsync(ApiKeyUsage);
+                return 2;
         }
     }
 }

@@ -1,4 +1,6 @@
+using FluentValidation;
 using RoundTable.Api;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
 using RoundTable.Api.Events;
 using RoundTable.Api.Health;
@@ -13,6 +15,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 builder.Services.AddRoundTableProblems();
 builder.Services.AddRoundTableDatabase(builder.Configuration);
+builder.Services.AddRoundTableAuth();
+builder.Services.AddSingleton<IValidator<CreateEventRequest>, CreateEventRequestValidator>();
+builder.Services.AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 
@@ -25,6 +30,8 @@ if (Commands.IsCommand(args))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();
@@ -32,6 +39,7 @@ app.MapEvents();
 app.MapSpeakers();
 app.MapInstitutions();
 app.MapRecommendations();
+app.MapApiKeys();
 
 await app.PrepareDatabaseAsync();
 await app.RunAsync();

@@ -31,12 +31,12 @@ public sealed class OpenApiContractTests : ApiTest
     {
         var document = await GetJsonAsync("/openapi/v1.json");
         var operations = document["paths"]!.AsObject()
-            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Operation: o.Value!.AsObject())))
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!.AsObject())))
             .ToList();
         Assert.True(operations.Count >= 18);
 
         var ids = new HashSet<string>();
-        foreach (var (path, operation) in operations)
+        foreach (var (path, method, operation) in operations)
         {
             Assert.True(ids.Add(operation["operationId"]!.GetValue<string>()), $"{path}: duplicate operationId");
             Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{path}: no summary");
@@ -46,11 +46,26 @@ public sealed class OpenApiContractTests : ApiTest
                 Assert.False(string.IsNullOrWhiteSpace(parameter!["description"]?.GetValue<string>()), $"{path}: parameter {parameter["name"]} has no description");
             }
             var responses = operation["responses"]!.AsObject();
-            Assert.NotNull(responses["200"]);
-            Assert.NotNull(responses["400"]!["content"]!["application/problem+json"]);
-            if (path.Contains("{idOrSlug}", StringComparison.Ordinal))
+            Assert.Contains(responses, r => r.Key.StartsWith('2'));
+            var problems = responses.Where(r => r.Value!["content"]?["application/problem+json"] is not null).Select(r => r.Key).ToHashSet();
+            Assert.Contains("400", problems);
+            if (path.Contains("{idOrSlug}", StringComparison.Ordinal) || path.Contains("{id}", StringComparison.Ordinal))
             {
-                Assert.NotNull(responses["404"]!["content"]!["application/problem+json"]);
+                Assert.Contains("404", problems);
+            }
+            if (operation["security"] is not null)
+            {
+                Assert.Contains("401", problems);
+                Assert.Contains("403", problems);
+            }
+            if (method is "put" or "patch" || (method == "delete" && path.StartsWith("/api/v1/events", StringComparison.Ordinal)))
+            {
+                Assert.Contains("412", problems);
+                Assert.Contains("428", problems);
+            }
+            if (method is "post" or "put" or "patch" or "delete")
+            {
+                Assert.NotNull(operation["security"]);
             }
         }
     }

@@ -16,11 +16,11 @@ public sealed class HealthAndErrorTests : ApiTest
     }
 
     [Fact]
-    public async Task Unknown_routes_are_404_problems_and_writes_to_the_read_api_405_problems()
+    public async Task Unknown_routes_are_404_problems_and_unknown_methods_405_problems()
     {
         await GetProblemAsync("/api/v1/nothing-here", 404);
 
-        using var response = await Client.PostAsync("/api/v1/events", new StringContent("{}"));
+        using var response = await Client.PutAsync("/api/v1/events", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -26,6 +26,18 @@ internal sealed class EventMappings : IRegister
             .Map(d => d.Speaker, s => Refs.Speaker(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific))
             .Map(d => d.Text, s => s.Text.Resolve(Localization.LocalizedText.DefaultLanguage))
             .Map(d => d.Language, s => s.Text.LanguageOf(Localization.LocalizedText.DefaultLanguage));
+        config.NewConfig<EventWriteRequest, EventWriteRow>()
+            .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.ToName(s.Kind!.Value))
+            .Map(d => d.Status, s => SnakeCaseEnum<EventStatus>.ToName(s.Status!.Value))
+            .Map(d => d.StartsAt, s => s.StartsAt == null ? (DateTime?)null : s.StartsAt.Value.UtcDateTime)
+            .Map(d => d.EndsAt, s => s.EndsAt == null ? (DateTime?)null : s.EndsAt.Value.UtcDateTime);
+        config.NewConfig<CreateEventRequest, EventWriteRow>().Inherits<EventWriteRequest, EventWriteRow>();
+        // The current event as a write request: what a merge patch applies to.
+        config.NewConfig<EventRow, EventWriteRequest>()
+            .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.Parse(s.Kind))
+            .Map(d => d.Status, s => SnakeCaseEnum<EventStatus>.Parse(s.Status))
+            .Map(d => d.StartsAt, s => s.StartsAt == null ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(s.StartsAt.Value, DateTimeKind.Utc)))
+            .Map(d => d.EndsAt, s => s.EndsAt == null ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(s.EndsAt.Value, DateTimeKind.Utc)));
         config.NewConfig<EventAcknowledgementRow, EventAcknowledgementResponse>()
             .Map(d => d.From, s => Refs.Institution(s.InstitutionId, s.InstitutionSlug, s.InstitutionName, s.InstitutionShortName))
             .Map(d => d.To, s => Refs.Speaker(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific));

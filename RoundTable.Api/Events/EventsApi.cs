@@ -1,5 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Recommendations;
@@ -19,6 +26,7 @@ internal static class EventsApi
             .WithReadProblems(item: false);
         group.MapGet("/{idOrSlug}", GetEvent).WithName("getEvent")
             .WithSummary("Get an event with its organizers, participants, quotes, acknowledgements and recommendations")
+            .WithDescription("The ETag header carries the event's version: send it as If-Match to change the event.")
             .WithReadProblems();
         group.MapGet("/{idOrSlug}/organizers", ListOrganizers).WithName("listEventOrganizers")
             .WithSummary("List the institutions that organized an event").WithReadProblems();
@@ -27,6 +35,23 @@ internal static class EventsApi
             .WithReadProblems();
         group.MapGet("/{idOrSlug}/recommendations", ListRecommendations).WithName("listEventRecommendations")
             .WithSummary("List the recommendations that came out of an event").WithReadProblems();
+
+        group.MapPost("/", CreateEvent).WithName("createEvent")
+            .WithSummary("Create an event")
+            .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
+            .Validate<CreateEventRequest>().RequireKey().WithWriteProblems();
+        group.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
+            .WithSummary("Replace an event's fields (If-Match required)")
+            .Validate<EventWriteRequest>().RequireKey().WithWriteProblems(conditional: true);
+        group.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
+            .WithSummary("Change some of an event's fields with a JSON Merge Patch (If-Match required)")
+            .Accepts<EventWriteRequest>(MergePatch.MediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireKey().WithWriteProblems(conditional: true);
+        group.MapDelete("/{idOrSlug}", DeleteEvent).WithName("deleteEvent")
+            .WithSummary("Delete an event and its recommendations (If-Match required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireKey().WithWriteProblems(conditional: true);
         return routes;
     }
 
@@ -35,8 +60,8 @@ internal static class EventsApi
         ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
 
     private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
-        string idOrSlug, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, EventMappings.ToResponse, ct);
+        string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct) =>
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, EventMappings.ToResponse, r => r.Version, ct);
 
     private static Task<Results<Ok<Page<EventOrganizerResponse>>, ProblemHttpResult>> ListOrganizers(
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
@@ -52,4 +77,148 @@ internal static class EventsApi
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
         ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListRecommendationsAsync,
             r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> CreateEvent(
+        CreateEventRequest request, HttpContext context, EventsStore store, InstitutionsStore institutions, CancellationToken ct)
+    {
+        var caller = Caller.From(context.User);
+        var keys = request.Organizers!.Select(o => ResourceKey.TryParse(o.Institution!, out var k, out _) ? k : default).ToList();
+        var found = await institutions.ResolveAsync(keys, ct);
+        var missing = keys.Select((k, i) => (k, i)).Where(x => !found.ContainsKey(x.k))
+            .ToDictionary(x => $"organizers[{x.i}].institution", x => new[] { $"There is no institution '{x.k}'." });
+        if (missing.Count > 0)
+        {
+            return Problems.Validation(missing);
+        }
+        var organizers = request.Organizers!.Select((o, i) => (found[keys[i]], SnakeCaseEnum<OrganizerRole>.ToName(o.Role!.Value))).ToList();
+        if (!caller.IsAdmin && !organizers.Any(o => o.Item1 == caller.InstitutionId))
+        {
+            return Problems.Forbidden("A partner key creates events its own institution organizes: list it among the organizers.");
+        }
+        var (id, version) = await store.CreateAsync(request.Map<EventWriteRow>(), organizers, caller.KeyId, ct);
+        var details = await store.GetAsync(new ResourceKey(id, null), ct);
+        context.SetETag(version);
+        return TypedResults.Created($"/api/v1/events/{id}", EventMappings.ToResponse(details!));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceEvent(
+        string idOrSlug, EventWriteRequest request, HttpContext context, EventsStore store, CancellationToken ct)
+    {
+        var (id, problem) = await WriteAsync(idOrSlug, context, store,
+            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventWriteRow>(), caller.KeyId, ct), ct);
+        return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchEvent(
+        string idOrSlug, HttpContext context, EventsStore store, IValidator<EventWriteRequest> validator,
+        IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), MergePatch.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type.", detail: $"PATCH takes a JSON Merge Patch: Content-Type: {MergePatch.MediaType}.");
+        }
+        JsonNode? patch;
+        try
+        {
+            patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            patch = null;
+        }
+        if (patch is not JsonObject)
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] });
+        }
+        var (id, problem) = await WriteAsync(idOrSlug, context, store, async (id, expected, caller) =>
+        {
+            var current = await store.GetWritableAsync(id, ct);
+            if (current is null)
+            {
+                return WriteResult.NotFound;
+            }
+            var options = json.Value.SerializerOptions;
+            var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(current.Map<EventWriteRequest>(), options), patch);
+            EventWriteRequest request;
+            try
+            {
+                request = merged.Deserialize<EventWriteRequest>(options)!;
+            }
+            catch (JsonException e)
+            {
+                throw new RequestValidationException(new Dictionary<string, string[]>
+                {
+                    [e.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body"] = ["This value has the wrong type, format or an unknown value."],
+                });
+            }
+            var result = await validator.ValidateAsync(request, ct);
+            if (!result.IsValid)
+            {
+                throw new RequestValidationException(ValidationFilter<EventWriteRequest>.ToErrors(result));
+            }
+            return await store.UpdateAsync(id, expected, request.Map<EventWriteRow>(), caller.KeyId, ct);
+        }, ct);
+        return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(
+        string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct)
+    {
+        var (_, problem) = await WriteAsync(idOrSlug, context, store, (id, expected, caller) => store.DeleteAsync(id, expected, caller.KeyId, ct), ct);
+        return problem is null ? TypedResults.NoContent() : problem;
+    }
+
+    /// <summary>
+    /// The steps every change of an existing event takes, in this order: 400 bad id, 404 unknown, 403 not one of its
+    /// organizers, 428 no If-Match, then the conditional write (412 when another change got there first).
+    /// On success the response carries the new ETag and the problem is null.
+    /// </summary>
+    private static async Task<(Guid Id, ProblemHttpResult? Problem)> WriteAsync(
+        string idOrSlug, HttpContext context, EventsStore store, Func<Guid, long?, Caller, Task<WriteResult>> write, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var keyProblem))
+        {
+            return (default, keyProblem);
+        }
+        var id = await store.FindIdAsync(key, ct);
+        if (id is null)
+        {
+            return (default, Problems.NotFound(Resource, idOrSlug));
+        }
+        var caller = Caller.From(context.User);
+        if (!caller.IsAdmin && !await store.IsOrganizerAsync(id.Value, caller.InstitutionId!.Value, ct))
+        {
+            return (id.Value, Problems.Forbidden("A partner key changes only events its institution organizes."));
+        }
+        if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var precondition))
+        {
+            return (id.Value, precondition);
+        }
+        WriteResult result;
+        try
+        {
+            result = await write(id.Value, expected, caller);
+        }
+        catch (RequestValidationException e)
+        {
+            return (id.Value, Problems.Validation(e.Errors));
+        }
+        switch (result.Status)
+        {
+            case WriteStatus.NotFound:
+                return (id.Value, Problems.NotFound(Resource, idOrSlug));
+            case WriteStatus.Stale:
+                return (id.Value, Preconditions.Stale());
+            default:
+                context.SetETag(result.Version);
+                return (id.Value, null);
+        }
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReadBackAsync(Guid id, string idOrSlug, EventsStore store, CancellationToken ct)
+    {
+        var details = await store.GetAsync(new ResourceKey(id, null), ct);
+        return details is null ? Problems.NotFound(Resource, idOrSlug) : TypedResults.Ok(EventMappings.ToResponse(details));
+    }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Http;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Recommendations;
@@ -13,12 +14,13 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         e.city, e.country, e.created_at, e.updated_at, e.version
         """;
 
-    private const string KeyFilter = "(e.id = @Id::uuid OR e.slug = @Slug::text)";
+    // Deleted rows keep a tombstone (deleted_at) and answer 404.
+    private const string KeyFilter = "(e.id = @Id::uuid OR e.slug = @Slug::text) AND e.deleted_at IS NULL";
 
     private const string ListSql = $"""
         SELECT {SummaryColumns}
         FROM events e
-        WHERE @After::uuid IS NULL OR e.id > @After::uuid
+        WHERE e.deleted_at IS NULL AND (@After::uuid IS NULL OR e.id > @After::uuid)
         ORDER BY e.id
         LIMIT @Fetch
         """;
@@ -56,7 +58,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
 
         {RecommendationsStore.SummarySelect}
         JOIN events e ON e.id = r.event_id
-        WHERE {KeyFilter}
+        WHERE {KeyFilter} AND r.deleted_at IS NULL
         ORDER BY r.id;
         """;
 
@@ -102,7 +104,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
 
     private const string RecommendationsPageSql = $"""
         {RecommendationsStore.SummarySelect}
-        WHERE r.event_id = @EventId AND (@After::uuid IS NULL OR r.id > @After::uuid)
+        WHERE r.event_id = @EventId AND r.deleted_at IS NULL AND (@After::uuid IS NULL OR r.id > @After::uuid)
         ORDER BY r.id
         LIMIT @Fetch
         """;
@@ -166,5 +168,133 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<RecommendationRow>(new CommandDefinition(
             RecommendationsPageSql, new { EventId = eventId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    // ---- writes: one transaction each, audited; If-Match is checked in the UPDATE itself, so two writers
+    // holding the same version can never both succeed.
+
+    private const string WritableRowSql = $"""
+        SELECT {SummaryColumns}, e.venue, e.summary, e.source_url
+        FROM events e WHERE e.id = @Id AND e.deleted_at IS NULL
+        """;
+
+    private const string IsOrganizerSql = """
+        SELECT EXISTS (SELECT 1 FROM event_organizers WHERE event_id = @EventId AND institution_id = @InstitutionId)
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO events (slug, title, kind, status, start_date, end_date, starts_at, ends_at, time_zone, venue, city,
+                            country, summary, source_url, created_by_key_id)
+        VALUES (@Slug, @Title, @Kind, @Status, @StartDate, @EndDate, @StartsAt, @EndsAt, @TimeZone, @Venue, @City,
+                @Country, @Summary, @SourceUrl, @KeyId)
+        RETURNING id, version
+        """;
+
+    private const string InsertOrganizersSql = """
+        INSERT INTO event_organizers (event_id, institution_id, role)
+        SELECT @EventId, o.institution_id, o.role FROM unnest(@Institutions, @Roles) AS o (institution_id, role)
+        """;
+
+    private const string UpdateSql = """
+        UPDATE events SET slug = @Slug, title = @Title, kind = @Kind, status = @Status, start_date = @StartDate,
+            end_date = @EndDate, starts_at = @StartsAt, ends_at = @EndsAt, time_zone = @TimeZone, venue = @Venue,
+            city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl
+        WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint)
+        RETURNING version
+        """;
+
+    private const string DeleteSql = """
+        UPDATE events SET deleted_at = now()
+        WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint)
+        RETURNING version
+        """;
+
+    // An event's recommendations go with it.
+    private const string DeleteRecommendationsSql = """
+        UPDATE recommendations SET deleted_at = now() WHERE event_id = @Id AND deleted_at IS NULL
+        RETURNING id, version
+        """;
+
+    private const string CurrentVersionSql = "SELECT version FROM events WHERE id = @Id AND deleted_at IS NULL";
+
+    public async Task<EventRow?> GetWritableAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(WritableRowSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<bool> IsOrganizerAsync(Guid eventId, Guid institutionId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            IsOrganizerSql, new { EventId = eventId, InstitutionId = institutionId }, cancellationToken: ct));
+    }
+
+    public async Task<(Guid Id, long Version)> CreateAsync(
+        EventWriteRow row, IReadOnlyList<(Guid Institution, string Role)> organizers, Guid keyId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var created = await connection.QuerySingleAsync<(Guid Id, long Version)>(new CommandDefinition(InsertSql, new
+        {
+            row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate, row.StartsAt, row.EndsAt, row.TimeZone,
+            row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, KeyId = keyId,
+        }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(InsertOrganizersSql, new
+        {
+            EventId = created.Id,
+            Institutions = organizers.Select(o => o.Institution).ToArray(),
+            Roles = organizers.Select(o => o.Role).ToArray(),
+        }, transaction, cancellationToken: ct));
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "create", "event", created.Id, null, created.Version, ct);
+        await transaction.CommitAsync(ct);
+        return created;
+    }
+
+    public async Task<WriteResult> UpdateAsync(Guid id, long? expected, EventWriteRow row, Guid keyId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(UpdateSql, new
+        {
+            Id = id, Expected = expected, row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate,
+            row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl,
+        }, transaction, cancellationToken: ct));
+        if (version is null)
+        {
+            return await MissOutcomeAsync(connection, transaction, id, ct);
+        }
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", "event", id, version - 1, version, ct);
+        await transaction.CommitAsync(ct);
+        return new WriteResult(WriteStatus.Done, version.Value);
+    }
+
+    public async Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(DeleteSql, new { Id = id, Expected = expected }, transaction, cancellationToken: ct));
+        if (version is null)
+        {
+            return await MissOutcomeAsync(connection, transaction, id, ct);
+        }
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "event", id, version - 1, version, ct);
+        var recommendations = await connection.QueryAsync<(Guid Id, long Version)>(
+            new CommandDefinition(DeleteRecommendationsSql, new { Id = id }, transaction, cancellationToken: ct));
+        foreach (var r in recommendations)
+        {
+            await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "recommendation", r.Id, r.Version - 1, r.Version, ct);
+        }
+        await transaction.CommitAsync(ct);
+        return new WriteResult(WriteStatus.Done, version.Value);
+    }
+
+    // The conditional UPDATE touched nothing: the event is gone, or its version moved on.
+    private static async Task<WriteResult> MissOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct)
+    {
+        var current = await connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(CurrentVersionSql, new { Id = id }, transaction, cancellationToken: ct));
+        return current is null ? WriteResult.NotFound : WriteResult.Stale;
     }
 }

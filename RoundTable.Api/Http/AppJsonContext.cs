@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Events;
 using RoundTable.Api.Health;
 using RoundTable.Api.Institutions;
@@ -29,6 +30,10 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(Page<RecommendationSummary>))]
 [JsonSerializable(typeof(Page<ProposerResponse>))]
 [JsonSerializable(typeof(HealthReportResponse))]
+[JsonSerializable(typeof(CreateEventRequest))]
+[JsonSerializable(typeof(EventWriteRequest))]
+[JsonSerializable(typeof(Page<ApiKeyResponse>))]
+[JsonSerializable(typeof(Page<AuditEntryResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

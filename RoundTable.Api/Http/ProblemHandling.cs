@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 
 namespace RoundTable.Api.Http;
 
@@ -8,23 +10,62 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title) = exception switch
+        var problem = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
-            _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
+            // Constraint violations are the client's: a slug already taken, a row still referenced.
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "That conflicts with an existing resource.",
+                Detail = "A slug, key or relation like this one already exists.",
+            },
+            PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "That conflicts with a related resource.",
+                Detail = "It refers to a resource that does not exist, or another resource still refers to it.",
+            },
+            BadHttpRequestException { InnerException: JsonException json } => BodyProblem(json),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The request body is too large.",
+            },
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read." },
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
+                new ProblemDetails { Status = 499, Title = "The client closed the request." },
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };
-        if (status >= 500)
+        if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         }
-        context.Response.StatusCode = status;
+        context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = null, // never let the exception reach the body
-            ProblemDetails = new ProblemDetails { Status = status, Title = title },
+            ProblemDetails = problem,
         });
+    }
+
+    /// <summary>A body that is not JSON, or JSON of the wrong shape: 400 naming the place, never the parser's text.</summary>
+    private static ProblemDetails BodyProblem(JsonException json)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = "The body is not valid JSON, or a value has the wrong type, format or an unknown value.",
+        };
+        if (json.Path is { Length: > 1 } path)
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]>
+            {
+                [path.TrimStart('$', '.')] = ["This value has the wrong type, format or an unknown value."],
+            };
+        }
+        return problem;
     }
 }
 

@@ -49,11 +49,14 @@ internal static class ReadEndpoints
         return TypedResults.Ok(page.ToPage(rows, key, map));
     }
 
+    /// <summary>One resource, with its version as a strong ETag.</summary>
     public static async Task<Results<Ok<T>, ProblemHttpResult>> Item<TDetails, T>(
         string idOrSlug,
         string resource,
+        HttpContext context,
         Func<ResourceKey, CancellationToken, Task<TDetails?>> get,
         Func<TDetails, T> map,
+        Func<T, long> version,
         CancellationToken ct)
     {
         if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
@@ -61,7 +64,13 @@ internal static class ReadEndpoints
             return problem!;
         }
         var details = await get(key, ct);
-        return details is null ? Problems.NotFound(resource, idOrSlug) : TypedResults.Ok(map(details));
+        if (details is null)
+        {
+            return Problems.NotFound(resource, idOrSlug);
+        }
+        var item = map(details);
+        context.SetETag(version(item));
+        return TypedResults.Ok(item);
     }
 
     /// <summary>Documents the problem answers every list and item route can give.</summary>

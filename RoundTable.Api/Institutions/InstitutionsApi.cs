@@ -33,8 +33,8 @@ internal static class InstitutionsApi
         ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
 
     private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> GetInstitution(
-        string idOrSlug, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, InstitutionMappings.ToResponse, ct);
+        string idOrSlug, HttpContext context, InstitutionsStore store, CancellationToken ct) =>
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, InstitutionMappings.ToResponse, r => r.Version, ct);
 
     private static Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>

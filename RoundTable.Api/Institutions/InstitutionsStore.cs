@@ -8,7 +8,8 @@ namespace RoundTable.Api.Institutions;
 
 internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
 {
-    private const string KeyFilter = "(i.id = @Id::uuid OR i.slug = @Slug::text)";
+    // Deleted rows keep a tombstone (deleted_at) and answer 404.
+    private const string KeyFilter = "(i.id = @Id::uuid OR i.slug = @Slug::text) AND i.deleted_at IS NULL";
 
     private const string Columns = """
         i.id, i.slug, i.name, i.short_name, i.kind, i.country, i.city, i.website, i.ror_id, i.parent_id,
@@ -18,7 +19,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
     private const string ListSql = $"""
         SELECT {Columns}
         FROM institutions i
-        WHERE @After::uuid IS NULL OR i.id > @After::uuid
+        WHERE i.deleted_at IS NULL AND (@After::uuid IS NULL OR i.id > @After::uuid)
         ORDER BY i.id
         LIMIT @Fetch
         """;
@@ -47,7 +48,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
     private const string ChildrenPageSql = $"""
         SELECT {Columns}
         FROM institutions i
-        WHERE i.parent_id = @InstitutionId AND (@After::uuid IS NULL OR i.id > @After::uuid)
+        WHERE i.parent_id = @InstitutionId AND i.deleted_at IS NULL AND (@After::uuid IS NULL OR i.id > @After::uuid)
         ORDER BY i.id
         LIMIT @Fetch
         """;
@@ -71,7 +72,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
                array_agg(v.involvement ORDER BY array_position(
                    ARRAY['organizer', 'co_organizer', 'partner', 'represented'], v.involvement)) AS involvement
         FROM involvement v JOIN events e ON e.id = v.event_id
-        WHERE @After::uuid IS NULL OR e.id > @After::uuid
+        WHERE e.deleted_at IS NULL AND (@After::uuid IS NULL OR e.id > @After::uuid)
         GROUP BY e.id
         ORDER BY e.id
         LIMIT @Fetch
@@ -120,5 +121,28 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<T>(new CommandDefinition(
             sql, new { InstitutionId = institutionId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    private const string ResolveSql = """
+        SELECT i.id, i.slug FROM institutions i
+        WHERE i.deleted_at IS NULL AND (i.id = ANY(@Ids) OR i.slug = ANY(@Slugs))
+        """;
+
+    /// <summary>The live institutions among <paramref name="keys"/>, by the id or slug they were asked by.</summary>
+    public async Task<IReadOnlyDictionary<ResourceKey, Guid>> ResolveAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Slug)>(new CommandDefinition(ResolveSql, new
+        {
+            Ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).ToArray(),
+            Slugs = keys.Where(k => k.Slug is not null).Select(k => k.Slug!).ToArray(),
+        }, cancellationToken: ct));
+        var found = new Dictionary<ResourceKey, Guid>();
+        foreach (var (id, slug) in rows)
+        {
+            found[new ResourceKey(id, null)] = id;
+            found[new ResourceKey(null, slug)] = id;
+        }
+        return found;
     }
 }

@@ -22,6 +22,8 @@ internal static class Mappings
         config.Default.MapToConstructor(true);
 
         config.NewConfig<LocalizedText, string>().MapWith(s => s == null ? null! : s.Resolve(LocalizedText.DefaultLanguage));
+        // Localized text is immutable once read: pass it through rather than let Mapster copy it.
+        config.NewConfig<LocalizedText, LocalizedText>().MapWith(s => s);
         config.NewConfig<DateTime, DateTimeOffset>().MapWith(s => new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)));
         AddEnum<InstitutionKind>(config);
         AddEnum<EventKind>(config);
@@ -31,6 +33,9 @@ internal static class Mappings
         AddEnum<AcknowledgementKind>(config);
         AddEnum<RecommendationStatus>(config);
         AddEnum<FigureQualifier>(config);
+        AddEnum<Auth.ApiKeyRole>(config);
+        config.NewConfig<Auth.ApiKeyRow, Auth.ApiKeyResponse>().Map(d => d.Prefix, s => s.KeyPrefix);
+        config.NewConfig<Auth.AuditEntryRow, Auth.AuditEntryResponse>();
 
         new EventMappings().Register(config);
         new SpeakerMappings().Register(config);

@@ -7,6 +7,7 @@ namespace RoundTable.Api.OpenApi;
 internal static class OpenApiSetup
 {
     public const string DocumentName = "v1";
+    private const string BearerScheme = "apiKey";
 
     public static IServiceCollection AddRoundTableOpenApi(this IServiceCollection services)
     {
@@ -31,6 +32,13 @@ internal static class OpenApiSetup
             options.UseAllOfToExtendReferenceSchemas();
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<CommonParametersFilter>();
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key: `Authorization: Bearer rt_...`. Reads are public; writes need a key.",
+            });
+            options.OperationFilter<SecurityRequirementFilter>();
         });
         return services;
     }
@@ -40,6 +48,22 @@ internal static class OpenApiSetup
         type.IsGenericType
             ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]
             : type.Name;
+
+    /// <summary>Operations that require a key say so, so generated clients send it.</summary>
+    private sealed class SecurityRequirementFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement
+                {
+                    [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                });
+            }
+        }
+    }
 
     /// <summary>Describes the parameters every route shares, in one place.</summary>
     private sealed class CommonParametersFilter : IOperationFilter
@@ -60,6 +84,9 @@ internal static class OpenApiSetup
                         {
                             Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = JsonValue.Create(20),
                         };
+                        break;
+                    case "id":
+                        parameter.Description = "The resource's UUID.";
                         break;
                     case "cursor":
                         parameter.Description = "Opaque cursor: the nextCursor of the previous page. Omit it for the first page.";

@@ -31,12 +31,12 @@ internal static class RecommendationsApi
         ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
 
     private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
-        string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync, RecommendationMappings.ToResponse, ct);
+        string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, RecommendationMappings.ToResponse, r => r.Version, ct);
 
     private static Task<Results<Ok<EventSummary>, ProblemHttpResult>> GetEvent(
-        string idOrSlug, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, store.GetEventAsync, r => r.Map<EventSummary>(), ct);
+        string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetEventAsync, r => r.Map<EventSummary>(), r => r.Version, ct);
 
     private static Task<Results<Ok<Page<ProposerResponse>>, ProblemHttpResult>> ListProposers(
         string idOrSlug, [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>

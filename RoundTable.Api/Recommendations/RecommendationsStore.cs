@@ -16,11 +16,12 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
         FROM recommendations r
         """;
 
-    private const string KeyFilter = "(r.id = @Id::uuid OR r.slug = @Slug::text)";
+    // Deleted rows keep a tombstone (deleted_at) and answer 404.
+    private const string KeyFilter = "(r.id = @Id::uuid OR r.slug = @Slug::text) AND r.deleted_at IS NULL";
 
     private const string ListSql = $"""
         {SummarySelect}
-        WHERE @After::uuid IS NULL OR r.id > @After::uuid
+        WHERE r.deleted_at IS NULL AND (@After::uuid IS NULL OR r.id > @After::uuid)
         ORDER BY r.id
         LIMIT @Fetch
         """;
@@ -31,7 +32,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
         SELECT r.id, r.slug, {RefColumns.Event}, r.title, r.body, r.target_audience, r.status,
                r.created_at, r.updated_at, r.version, {RefColumns.Source}
         FROM recommendations r JOIN events e ON e.id = r.event_id LEFT JOIN sources s ON s.id = r.source_id
-        WHERE {KeyFilter};
+        WHERE {KeyFilter} AND e.deleted_at IS NULL;
 
         SELECT t.slug, t.name
         FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id JOIN recommendations r ON r.id = rt.recommendation_id
@@ -66,7 +67,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
     private const string EventSql = $"""
         SELECT {EventsStore.SummaryColumns}
         FROM recommendations r JOIN events e ON e.id = r.event_id
-        WHERE {KeyFilter}
+        WHERE {KeyFilter} AND e.deleted_at IS NULL
         """;
 
     public async Task<IReadOnlyList<RecommendationRow>> ListAsync(PageRequest page, CancellationToken ct)

@@ -30,9 +30,9 @@ internal static class SpeakersApi
         ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<SpeakerSummary>(), ct);
 
     private static Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> GetSpeaker(
-        string idOrSlug, SpeakersStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, store.GetAsync,
-            d => SpeakerMappings.ToResponse(d.Speaker, d.Affiliations), ct);
+        string idOrSlug, HttpContext context, SpeakersStore store, CancellationToken ct) =>
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync,
+            d => SpeakerMappings.ToResponse(d.Speaker, d.Affiliations), r => r.Version, ct);
 
     private static Task<Results<Ok<Page<SpeakerEventResponse>>, ProblemHttpResult>> ListEvents(
         string idOrSlug, [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>

@@ -7,7 +7,8 @@ namespace RoundTable.Api.Speakers;
 
 internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
 {
-    private const string KeyFilter = "(sp.id = @Id::uuid OR sp.slug = @Slug::text)";
+    // Deleted rows keep a tombstone (deleted_at) and answer 404.
+    private const string KeyFilter = "(sp.id = @Id::uuid OR sp.slug = @Slug::text) AND sp.deleted_at IS NULL";
 
     private const string Columns = """
         sp.id, sp.slug, sp.full_name, sp.honorific, sp.orcid, sp.bio, sp.created_at, sp.updated_at, sp.version
@@ -16,7 +17,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     private const string ListSql = $"""
         SELECT {Columns}
         FROM speakers sp
-        WHERE @After::uuid IS NULL OR sp.id > @After::uuid
+        WHERE sp.deleted_at IS NULL AND (@After::uuid IS NULL OR sp.id > @After::uuid)
         ORDER BY sp.id
         LIMIT @Fetch
         """;
@@ -51,7 +52,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     private const string EventsPageSql = $"""
         SELECT p.id, p.role, {RefColumns.Event}
         FROM event_participants p JOIN events e ON e.id = p.event_id
-        WHERE p.speaker_id = @SpeakerId AND (@After::uuid IS NULL OR p.id > @After::uuid)
+        WHERE p.speaker_id = @SpeakerId AND e.deleted_at IS NULL AND (@After::uuid IS NULL OR p.id > @After::uuid)
         ORDER BY p.id
         LIMIT @Fetch
         """;
