@@ -22,7 +22,7 @@ public abstract class ApiTest : IAsyncLifetime
     /// <summary>Whether the test database starts migrated and seeded (true) or empty (false).</summary>
     protected virtual bool FromTemplate => true;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(FromTemplate);
         _factory = CreateFactory(ConnectionString);

@@ -59,6 +59,34 @@ public sealed class MappingConfigurationTests
     }
 
     [Fact]
+    public void Write_requests_map_to_rows_and_rows_back_to_requests()
+    {
+        var request = new CreateEventRequest
+        {
+            Slug = "e", Title = LocalizedText.English("E"), Kind = EventKind.RoundTable, Status = EventStatus.Held,
+            StartDate = new DateOnly(2024, 7, 29), EndDate = new DateOnly(2024, 7, 29),
+            StartsAt = new DateTimeOffset(2024, 7, 29, 10, 0, 0, TimeSpan.FromHours(5)), TimeZone = "Asia/Almaty",
+        };
+        var row = request.Map<EventWriteRow>();
+        Assert.Equal("round_table", row.Kind);
+        Assert.Equal("held", row.Status);
+        Assert.Equal(new DateTime(2024, 7, 29, 5, 0, 0, DateTimeKind.Utc), row.StartsAt);
+        Assert.Null(row.Venue);
+        Assert.Same(request.Title, row.Title);
+
+        var back = new EventRow { Slug = "e", Title = row.Title, Kind = row.Kind, Status = row.Status, StartDate = row.StartDate, EndDate = row.EndDate, StartsAt = row.StartsAt }
+            .Map<EventWriteRequest>();
+        Assert.Equal(EventKind.RoundTable, back.Kind);
+        Assert.Equal(request.StartsAt, back.StartsAt);
+        Assert.Null(back.EndsAt);
+
+        var key = new RoundTable.Api.Auth.ApiKeyRow { Role = "partner", KeyPrefix = "rt_abcdef", CreatedAt = DateTime.UtcNow };
+        var response = key.Map<RoundTable.Api.Auth.ApiKeyResponse>();
+        Assert.Equal(RoundTable.Api.Auth.ApiKeyRole.Partner, response.Role);
+        Assert.Equal("rt_abcdef", response.Prefix);
+    }
+
+    [Fact]
     public void Every_enumeration_value_round_trips_through_its_wire_name()
     {
         AssertRoundTrip<EventKind>();

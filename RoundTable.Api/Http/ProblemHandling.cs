@@ -31,6 +31,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Status = StatusCodes.Status413PayloadTooLarge,
                 Title = "The request body is too large.",
             },
+            // Minimal APIs raise it for a missing or null body; route and query values are parsed by the handlers.
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = "A JSON body is required.",
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] } },
+            },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read." },
             OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "The client closed the request." },
@@ -79,6 +87,8 @@ internal static class ProblemHandling
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Body binding failures reach ProblemExceptionHandler in every environment, so they name the bad field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
 }

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using RoundTable.Api.Auth;
+
+namespace RoundTable.Api.Tests.Infrastructure;
+
+/// <summary>An HTTP test with keys of every kind: admin, IITU's (an organizer of the round table), SNU's (not one), revoked, expired.</summary>
+public abstract class WriteApiTest : ApiTest
+{
+    protected const string RoundTable = "/api/v1/events/iitu-snu-round-table-2024";
+
+    protected string AdminKey { get; private set; } = "";
+    protected string IituKey { get; private set; } = "";
+    protected string SnuKey { get; private set; } = "";
+    protected string RevokedKey { get; private set; } = "";
+    protected string ExpiredKey { get; private set; } = "";
+    protected Guid AdminKeyId { get; private set; }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var keys = Factory.Services.GetRequiredService<ApiKeysStore>();
+        var iitu = (await keys.FindInstitutionAsync("iitu", CancellationToken.None))!.Value;
+        var snu = (await keys.FindInstitutionAsync("seoul-national-university", CancellationToken.None))!.Value;
+        var admin = await keys.CreateAsync("test admin", ApiKeyRole.Admin, null, null, CancellationToken.None);
+        (AdminKeyId, AdminKey) = (admin.Key.Id, admin.Secret);
+        IituKey = (await keys.CreateAsync("iitu", ApiKeyRole.Partner, iitu, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Secret;
+        SnuKey = (await keys.CreateAsync("snu", ApiKeyRole.Partner, snu, null, CancellationToken.None)).Secret;
+        var revoked = await keys.CreateAsync("revoked", ApiKeyRole.Admin, null, null, CancellationToken.None);
+        await keys.RevokeAsync(revoked.Key.Id, CancellationToken.None);
+        RevokedKey = revoked.Secret;
+        ExpiredKey = (await keys.CreateAsync("expired", ApiKeyRole.Admin, null, DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None)).Secret;
+    }
+
+    protected async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string url, string? key, object? body = null, string? ifMatch = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        if (body is not null)
+        {
+            var text = body as string ?? JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            request.Content = new StringContent(text, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+        return await Client.SendAsync(request);
+    }
+
+    protected static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        AssertNoInternals(body);
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        return problem;
+    }
+
+    protected static async Task<JsonObject> BodyAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>Everything a write could touch: rows, versions and the audit log.</summary>
+    protected Task<string?> DatabaseFingerprintAsync() => ScalarAsync<string>("""
+        SELECT concat_ws('|',
+            (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM events),
+            (SELECT count(*) || ':' || sum(version) FROM event_organizers),
+            (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM recommendations),
+            (SELECT count(*) FROM audit_log))
+        """);
+
+    protected static object NewEvent(string slug, string organizer, string role = "organizer") => new
+    {
+        slug,
+        title = new Dictionary<string, string> { ["en"] = "Digital skills seminar", ["kk"] = "Цифрлық дағдылар семинары" },
+        kind = "seminar",
+        status = "scheduled",
+        startDate = "2025-03-01",
+        endDate = "2025-03-02",
+        startsAt = "2025-03-01T10:00:00+05:00",
+        endsAt = "2025-03-02T17:00:00+05:00",
+        timeZone = "Asia/Almaty",
+        country = "KZ",
+        organizers = new[] { new { institution = organizer, role } },
+    };
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using RoundTable.Api.Tests.Infrastructure;
+
+namespace RoundTable.Api.Tests.Writes;
+
+public sealed class EventWriteTests : WriteApiTest
+{
+    [Fact]
+    public async Task A_partner_creates_reads_back_updates_and_deletes_its_own_event()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, NewEvent("digital-skills-seminar-2025", "iitu"));
+        var body = await BodyAsync(created, HttpStatusCode.Created);
+        var id = body["id"]!.GetValue<string>();
+        Assert.Equal($"/api/v1/events/{id}", created.Headers.Location!.OriginalString);
+        Assert.Equal("\"1\"", created.Headers.ETag!.Tag);
+        Assert.Equal("Digital skills seminar", body["title"]!.GetValue<string>());
+        Assert.Equal("2025-03-01T05:00:00+00:00", body["startsAt"]!.GetValue<string>());
+        Assert.Equal("iitu", body["organizers"]![0]!["institution"]!["slug"]!.GetValue<string>());
+
+        var read = await GetJsonAsync($"/api/v1/events/{id}");
+        Assert.True(JsonNode.DeepEquals(body, read));
+        Assert.Equal("Цифрлық дағдылар семинары", await ScalarAsync<string>($"SELECT title->>'kk' FROM events WHERE id = '{id}'"));
+
+        var replacement = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(NewEvent("digital-skills-seminar-2025", "iitu"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!.AsObject();
+        replacement["status"] = "held";
+        replacement["venue"] = new JsonObject { ["en"] = "IITU, hall 1" };
+        using var updated = await SendAsync(HttpMethod.Put, $"/api/v1/events/{id}", IituKey, replacement.ToJsonString(), "\"1\"");
+        var after = await BodyAsync(updated, HttpStatusCode.OK);
+        Assert.Equal("held", after["status"]!.GetValue<string>());
+        Assert.Equal("IITU, hall 1", after["venue"]!.GetValue<string>());
+        Assert.Equal(2, after["version"]!.GetValue<long>());
+        Assert.Equal("\"2\"", updated.Headers.ETag!.Tag);
+
+        using var stale = await SendAsync(HttpMethod.Put, $"/api/v1/events/{id}", IituKey, replacement.ToJsonString(), "\"1\"");
+        await ProblemAsync(stale, HttpStatusCode.PreconditionFailed);
+
+        using var deleted = await SendAsync(HttpMethod.Delete, $"/api/v1/events/{id}", IituKey, ifMatch: "\"2\"");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await GetProblemAsync($"/api/v1/events/{id}", 404);
+        await GetProblemAsync("/api/v1/events/digital-skills-seminar-2025", 404);
+        Assert.DoesNotContain(await WalkAsync("/api/v1/events", 100), e => e["id"]!.GetValue<string>() == id);
+        // A tombstone stays behind for the change feed.
+        Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM events WHERE id = '{id}' AND deleted_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Every_write_is_audited_with_its_key_and_versions()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, NewEvent("audited-event", "iitu"));
+        var id = (await BodyAsync(created, HttpStatusCode.Created))["id"]!.GetValue<string>();
+        using var patched = await SendAsync(HttpMethod.Patch, $"/api/v1/events/{id}", AdminKey, """{"status":"held"}""", "\"1\"", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        using var deleted = await SendAsync(HttpMethod.Delete, $"/api/v1/events/{id}", AdminKey, ifMatch: "\"2\"");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        using var response = await SendAsync(HttpMethod.Get, "/api/v1/audit?limit=100", AdminKey);
+        var entries = (await BodyAsync(response, HttpStatusCode.OK))["items"]!.AsArray()
+            .Where(e => e!["resourceId"]!.GetValue<string>() == id)
+            .Select(e => (e!["operation"]!.GetValue<string>(), e["versionBefore"]?.GetValue<long>(), e["versionAfter"]!.GetValue<long>(), e["keyId"]!.GetValue<string>()))
+            .ToList();
+        Assert.Equal([("create", null, 1L, AdminKeyId.ToString()), ("update", 1L, 2L, AdminKeyId.ToString()), ("delete", 2L, 3L, AdminKeyId.ToString())], entries);
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ExecuteSqlAsync("DELETE FROM audit_log"));
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ExecuteSqlAsync("UPDATE audit_log SET operation = 'create'"));
+    }
+
+    [Fact]
+    public async Task Deleting_an_event_takes_its_recommendations_with_it()
+    {
+        using var deleted = await SendAsync(HttpMethod.Delete, RoundTable, IituKey, ifMatch: "\"1\"");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        await GetProblemAsync("/api/v1/recommendations/urgently-raise-civil-servants-digital-literacy", 404);
+        Assert.Empty(await WalkAsync("/api/v1/recommendations", 10));
+        Assert.Empty(await WalkAsync("/api/v1/events", 10));
+        Assert.Empty(await WalkAsync("/api/v1/speakers/kilkon-ko/events", 10));
+        Assert.Empty(await WalkAsync("/api/v1/institutions/iitu/events", 10));
+    }
+
+    [Fact]
+    public async Task A_merge_patch_changes_only_what_it_names_and_null_removes_a_field()
+    {
+        using var first = await SendAsync(HttpMethod.Patch, RoundTable, IituKey,
+            """{"venue":{"en":"IITU"},"title":{"kk":"Дөңгелек үстел","en":"Improving the Efficiency of the Public Service Through Digital Transformation: Development of Digital Policy and Analytical Skills"}}""",
+            "\"1\"", "application/merge-patch+json");
+        var body = await BodyAsync(first, HttpStatusCode.OK);
+        Assert.Equal("IITU", body["venue"]!.GetValue<string>());
+        Assert.Equal("held", body["status"]!.GetValue<string>());
+        Assert.Equal(6, body["participants"]!.AsArray().Count);
+        Assert.Equal("Дөңгелек үстел", await ScalarAsync<string>("SELECT title->>'kk' FROM events WHERE slug = 'iitu-snu-round-table-2024'"));
+
+        using var second = await SendAsync(HttpMethod.Patch, RoundTable, IituKey, """{"venue":null}""", "\"2\"", "application/merge-patch+json");
+        Assert.Null((await BodyAsync(second, HttpStatusCode.OK))["venue"]);
+    }
+
+    [Fact]
+    public async Task Sending_server_owned_fields_changes_nothing()
+    {
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(NewEvent("owned-fields", "iitu"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!.AsObject();
+        body["id"] = "00000000-0000-7000-8000-000000000042";
+        body["version"] = 77;
+        body["createdAt"] = "2000-01-01T00:00:00+00:00";
+        body["updatedAt"] = "2000-01-01T00:00:00+00:00";
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, body.ToJsonString());
+        var read = await BodyAsync(created, HttpStatusCode.Created);
+        Assert.NotEqual("00000000-0000-7000-8000-000000000042", read["id"]!.GetValue<string>());
+        Assert.Equal(1, read["version"]!.GetValue<long>());
+        Assert.StartsWith(DateTime.UtcNow.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), read["createdAt"]!.GetValue<string>());
+
+        using var patched = await SendAsync(HttpMethod.Patch, "/api/v1/events/owned-fields", AdminKey,
+            """{"id":"00000000-0000-7000-8000-000000000043","version":5,"createdAt":"2000-01-01T00:00:00Z"}""", "\"1\"", "application/merge-patch+json");
+        var after = await BodyAsync(patched, HttpStatusCode.OK);
+        Assert.Equal(read["id"]!.GetValue<string>(), after["id"]!.GetValue<string>());
+        Assert.Equal(read["createdAt"]!.GetValue<string>(), after["createdAt"]!.GetValue<string>());
+        Assert.Equal(2, after["version"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task If_match_is_required_and_star_means_any_version()
+    {
+        var before = await DatabaseFingerprintAsync();
+        using var missing = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", contentType: "application/merge-patch+json");
+        await ProblemAsync(missing, HttpStatusCode.PreconditionRequired);
+        using var missingDelete = await SendAsync(HttpMethod.Delete, RoundTable, AdminKey);
+        await ProblemAsync(missingDelete, HttpStatusCode.PreconditionRequired);
+        using var garbage = await SendAsync(HttpMethod.Delete, RoundTable, AdminKey, ifMatch: "W/\"1\"");
+        await ProblemAsync(garbage, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+
+        using var any = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", "*", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, any.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_etag_of_a_read_is_the_if_match_of_the_next_write()
+    {
+        using var get = await Client.GetAsync(RoundTable);
+        var etag = get.Headers.ETag!.Tag;
+        Assert.Equal("\"1\"", etag);
+        Assert.False(get.Headers.ETag.IsWeak);
+        using var patched = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", etag, "application/merge-patch+json");
+        Assert.Equal("\"2\"", patched.Headers.ETag!.Tag);
+        using var again = await Client.GetAsync(RoundTable);
+        Assert.Equal("\"2\"", again.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task Fifty_pairs_of_concurrent_updates_give_one_winner_each_and_keep_its_value()
+    {
+        for (var pair = 0; pair < 50; pair++)
+        {
+            var version = pair + 1;
+            var updates = new[] { $"a-{pair}", $"b-{pair}" }.Select(async venue =>
+            {
+                using var response = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey,
+                    "{\"venue\":{\"en\":\"" + venue + "\"}}", $"\"{version}\"", "application/merge-patch+json");
+                return (venue, response.StatusCode);
+            }).ToList();
+            var results = await Task.WhenAll(updates);
+
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.PreconditionFailed);
+            var winner = results.Single(r => r.StatusCode == HttpStatusCode.OK).venue;
+            Assert.Equal(winner, await ScalarAsync<string>("SELECT venue->>'en' FROM events WHERE slug = 'iitu-snu-round-table-2024'"));
+            Assert.Equal(version + 1, await ScalarAsync<long>("SELECT version FROM events WHERE slug = 'iitu-snu-round-table-2024'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_slug_already_taken_is_a_409_and_nothing_is_written()
+    {
+        var before = await DatabaseFingerprintAsync();
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, NewEvent("iitu-snu-round-table-2024", "iitu"));
+        await ProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_organizers_are_400_field_errors()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, NewEvent("orphan-event", "no-such-institution"));
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["organizers[0].institution"]);
+    }
+}
