@@ -14,8 +14,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 builder.Services.AddRoundTableProblems();
+builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
 builder.Services.AddRoundTableDatabase(builder.Configuration);
 builder.Services.AddRoundTableAuth();
+builder.Services.AddRoundTableRateLimits(builder.Configuration);
 builder.Services.AddSingleton<IValidator<CreateEventRequest>, CreateEventRequestValidator>();
 builder.Services.AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>();
 builder.Services.AddRoundTableHealth();
@@ -30,7 +32,9 @@ if (Commands.IsCommand(args))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.UseRoundTableOpenApi();

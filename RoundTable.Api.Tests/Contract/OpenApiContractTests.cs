@@ -49,6 +49,7 @@ public sealed class OpenApiContractTests : ApiTest
             Assert.Contains(responses, r => r.Key.StartsWith('2'));
             var problems = responses.Where(r => r.Value!["content"]?["application/problem+json"] is not null).Select(r => r.Key).ToHashSet();
             Assert.Contains("400", problems);
+            Assert.Contains("429", problems);
             if (path.Contains("{idOrSlug}", StringComparison.Ordinal) || path.Contains("{id}", StringComparison.Ordinal))
             {
                 Assert.Contains("404", problems);

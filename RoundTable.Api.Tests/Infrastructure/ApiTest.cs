@@ -40,9 +40,14 @@ public abstract class ApiTest : IAsyncLifetime
     }
 
     /// <summary>The app against <paramref name="connectionString"/>; it migrates and seeds at startup only when asked.</summary>
-    internal static WebApplicationFactory<Program> CreateFactory(string connectionString, bool prepareDatabase = false) =>
+    internal static WebApplicationFactory<Program> CreateFactory(
+        string connectionString, bool prepareDatabase = false, IReadOnlyDictionary<string, string>? settings = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.UseSetting(name, value);
+            }
             b.UseEnvironment("Testing");
             b.UseSetting("ConnectionStrings:RoundTable", connectionString);
             b.UseSetting("Database:MigrateOnStartup", prepareDatabase ? "true" : "false");

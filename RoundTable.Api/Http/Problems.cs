@@ -31,6 +31,7 @@ internal static class Problems
     public static RouteHandlerBuilder WithWriteProblems(this RouteHandlerBuilder builder, bool conditional = false)
     {
         builder.ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
         if (conditional)
         {

@@ -81,6 +81,6 @@ internal static class ReadEndpoints
         {
             builder.ProducesProblem(StatusCodes.Status404NotFound);
         }
-        return builder.ProducesProblem(StatusCodes.Status500InternalServerError);
+        return builder.ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 }
