@@ -105,7 +105,7 @@ internal static class Commands
                     page = page with { After = rows[page.Limit - 1].Id };
                 }
             case "revoke" when args.Length == 2 && Guid.TryParse(args[1], out var id):
-                if (await keys.RevokeAsync(id, ct) is null)
+                if (!await keys.RevokeAsync(id, null, ct))
                 {
                     await Console.Error.WriteLineAsync($"apikey: there is no key {id}.");
                     return 1;

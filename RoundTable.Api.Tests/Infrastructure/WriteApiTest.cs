@@ -31,7 +31,7 @@ public abstract class WriteApiTest : ApiTest
         IituKey = (await keys.CreateAsync("iitu", ApiKeyRole.Partner, iitu, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Secret;
         SnuKey = (await keys.CreateAsync("snu", ApiKeyRole.Partner, snu, null, CancellationToken.None)).Secret;
         var revoked = await keys.CreateAsync("revoked", ApiKeyRole.Admin, null, null, CancellationToken.None);
-        await keys.RevokeAsync(revoked.Key.Id, CancellationToken.None);
+        await keys.RevokeAsync(revoked.Key.Id, null, CancellationToken.None);
         RevokedKey = revoked.Secret;
         ExpiredKey = (await keys.CreateAsync("expired", ApiKeyRole.Admin, null, DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None)).Secret;
     }

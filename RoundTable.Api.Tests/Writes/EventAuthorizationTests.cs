@@ -84,6 +84,28 @@ public sealed class EventAuthorizationTests : WriteApiTest
     }
 
     [Fact]
+    public async Task An_institution_listed_only_as_partner_does_not_own_the_event()
+    {
+        using (var create = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, NewEvent("partnered", "iitu", "partner")))
+        {
+            await ProblemAsync(create, HttpStatusCode.Forbidden);
+        }
+        await ExecuteSqlAsync("UPDATE event_organizers SET role = 'partner' WHERE institution_id = (SELECT id FROM institutions WHERE slug = 'iitu')");
+        var before = await DatabaseFingerprintAsync();
+        using var patch = await SendAsync(HttpMethod.Patch, RoundTable, IituKey, """{"status":"postponed"}""", "*", "application/merge-patch+json");
+        await ProblemAsync(patch, HttpStatusCode.Forbidden);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
+
+    [Fact]
+    public async Task The_keys_of_a_deleted_institution_stop_working()
+    {
+        await ExecuteSqlAsync("UPDATE institutions SET deleted_at = now() WHERE slug = 'iitu'");
+        using var response = await WriteAsync("patch", IituKey);
+        await ProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Key_administration_is_for_admins_and_never_shows_a_key()
     {
         using var forbidden = await SendAsync(HttpMethod.Get, "/api/v1/api-keys", IituKey);
@@ -103,6 +125,10 @@ public sealed class EventAuthorizationTests : WriteApiTest
         var iitu = System.Text.Json.Nodes.JsonNode.Parse(text)!["items"]!.AsArray().Single(k => k!["name"]!.GetValue<string>() == "iitu")!;
         using var revoke = await SendAsync(HttpMethod.Delete, $"/api/v1/api-keys/{iitu["id"]}", AdminKey);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE resource_type = 'api_key' AND resource_id = '{iitu["id"]}' AND key_id = '{AdminKeyId}'"));
+        using var again = await SendAsync(HttpMethod.Delete, $"/api/v1/api-keys/{iitu["id"]}", AdminKey);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE resource_type = 'api_key' AND resource_id = '{iitu["id"]}'"));
         using var after = await WriteAsync("patch", IituKey);
         await ProblemAsync(after, HttpStatusCode.Unauthorized);
 

@@ -177,6 +177,22 @@ public sealed class EventWriteTests : WriteApiTest
     }
 
     [Fact]
+    public async Task An_institution_listed_twice_by_id_and_slug_is_a_400_field_error()
+    {
+        var iitu = (await GetJsonAsync("/api/v1/institutions/iitu"))["id"]!.GetValue<string>();
+        var body = new
+        {
+            slug = "twice", title = new { en = "Twice" }, kind = "seminar", status = "scheduled", startDate = "2025-01-01", endDate = "2025-01-01",
+            organizers = new[] { new { institution = "iitu", role = "organizer" }, new { institution = iitu, role = "partner" } },
+        };
+        var before = await DatabaseFingerprintAsync();
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, body);
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["organizers[1].institution"]);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
+
+    [Fact]
     public async Task Unknown_organizers_are_400_field_errors()
     {
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/events", AdminKey, NewEvent("orphan-event", "no-such-institution"));

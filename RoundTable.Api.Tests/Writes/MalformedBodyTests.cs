@@ -63,6 +63,7 @@ public sealed class MalformedBodyTests : WriteApiTest
     [InlineData("""{"slug":"Bad Slug"}""", "slug")]
     [InlineData("[1,2]", "body")]
     [InlineData("nonsense", "body")]
+    [InlineData("""{"status":"held","status":"cancelled"}""", "body")]
     public async Task Merge_patches_that_break_the_event_are_400_problems_and_change_nothing(string patch, string field)
     {
         var before = await DatabaseFingerprintAsync();

@@ -27,8 +27,8 @@ internal static class ApiKeysApi
         [AsParameters] PageQuery query, ApiKeysStore store, CancellationToken ct) =>
         ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<ApiKeyResponse>(), ct);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(Guid id, ApiKeysStore store, CancellationToken ct) =>
-        await store.RevokeAsync(id, ct) is null ? Problems.NotFound("API key", id.ToString()) : TypedResults.NoContent();
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(Guid id, HttpContext context, ApiKeysStore store, CancellationToken ct) =>
+        await store.RevokeAsync(id, Caller.From(context.User).KeyId, ct) ? TypedResults.NoContent() : Problems.NotFound("API key", id.ToString());
 
     private static Task<Results<Ok<Page<AuditEntryResponse>>, ProblemHttpResult>> ListAudit(
         [AsParameters] PageQuery query, ApiKeysStore store, CancellationToken ct) =>

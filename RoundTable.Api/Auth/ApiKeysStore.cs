@@ -21,8 +21,9 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
         """;
 
     private const string ActiveSql = $"""
-        SELECT {Columns} FROM api_keys k
+        SELECT {Columns} FROM api_keys k LEFT JOIN institutions i ON i.id = k.institution_id
         WHERE k.key_hash = @Hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+          AND i.deleted_at IS NULL
         """;
 
     private const string ListSql = $"""
@@ -32,10 +33,7 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
         LIMIT @Fetch
         """;
 
-    private const string RevokeSql = $"""
-        UPDATE api_keys k SET revoked_at = coalesce(revoked_at, now()) WHERE k.id = @Id
-        RETURNING {Columns}
-        """;
+    private const string ExistsSql = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = @Id)";
 
     private const string InstitutionSql = "SELECT id FROM institutions WHERE slug = @Slug AND deleted_at IS NULL";
 
@@ -78,10 +76,22 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
             new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct))).AsList();
     }
 
-    public async Task<ApiKeyRow?> RevokeAsync(Guid id, CancellationToken ct)
+    /// <summary>Revokes a key (audited when <paramref name="byKeyId"/> is given); false when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(Guid id, Guid? byKeyId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(RevokeSql, new { Id = id }, cancellationToken: ct));
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var revoked = await connection.QuerySingleOrDefaultAsync<(Guid Id, long Version)?>(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = now() WHERE id = @Id AND revoked_at IS NULL RETURNING id, version",
+            new { Id = id }, transaction, cancellationToken: ct));
+        if (revoked is { } r && byKeyId is { } by)
+        {
+            await AuditAsync(connection, transaction, by, "update", "api_key", id, r.Version - 1, r.Version, ct);
+        }
+        var exists = revoked is not null || await connection.ExecuteScalarAsync<bool>(
+            new CommandDefinition(ExistsSql, new { Id = id }, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return exists;
     }
 
     public async Task<Guid?> FindInstitutionAsync(string slug, CancellationToken ct)

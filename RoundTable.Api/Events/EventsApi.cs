@@ -90,12 +90,20 @@ internal static class EventsApi
         {
             return Problems.Validation(missing);
         }
-        var organizers = request.Organizers!.Select((o, i) => (found[keys[i]], SnakeCaseEnum<OrganizerRole>.ToName(o.Role!.Value))).ToList();
-        if (!caller.IsAdmin && !organizers.Any(o => o.Item1 == caller.InstitutionId))
+        var organizers = request.Organizers!.Select((o, i) => (Institution: found[keys[i]], Role: o.Role!.Value)).ToList();
+        var repeated = organizers.Select((o, i) => (o.Institution, i)).GroupBy(x => x.Institution).Where(g => g.Count() > 1)
+            .SelectMany(g => g.Skip(1))
+            .ToDictionary(x => $"organizers[{x.i}].institution", _ => new[] { "This institution is already listed (by its id or slug)." });
+        if (repeated.Count > 0)
         {
-            return Problems.Forbidden("A partner key creates events its own institution organizes: list it among the organizers.");
+            return Problems.Validation(repeated);
         }
-        var (id, version) = await store.CreateAsync(request.Map<EventWriteRow>(), organizers, caller.KeyId, ct);
+        if (!caller.IsAdmin && !organizers.Any(o => o.Institution == caller.InstitutionId && o.Role is OrganizerRole.Organizer or OrganizerRole.CoOrganizer))
+        {
+            return Problems.Forbidden("A partner key creates events its own institution organizes: list it as organizer or co_organizer.");
+        }
+        var (id, version) = await store.CreateAsync(request.Map<EventWriteRow>(),
+            organizers.Select(o => (o.Institution, SnakeCaseEnum<OrganizerRole>.ToName(o.Role))).ToList(), caller.KeyId, ct);
         var details = await store.GetAsync(new ResourceKey(id, null), ct);
         context.SetETag(version);
         return TypedResults.Created($"/api/v1/events/{id}", EventMappings.ToResponse(details!));
@@ -122,8 +130,10 @@ internal static class EventsApi
         try
         {
             patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: ct);
+            // A repeated member only surfaces when the object is first read: read it here, not in the merge.
+            _ = (patch as JsonObject)?.Count;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             patch = null;
         }
@@ -157,7 +167,8 @@ internal static class EventsApi
             {
                 throw new RequestValidationException(ValidationFilter<EventWriteRequest>.ToErrors(result));
             }
-            return await store.UpdateAsync(id, expected, request.Map<EventWriteRow>(), caller.KeyId, ct);
+            // The patch was applied to this version: "If-Match: *" must not let a concurrent change be overwritten.
+            return await store.UpdateAsync(id, expected ?? current.Version, request.Map<EventWriteRow>(), caller.KeyId, ct);
         }, ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
@@ -189,7 +200,7 @@ internal static class EventsApi
         var caller = Caller.From(context.User);
         if (!caller.IsAdmin && !await store.IsOrganizerAsync(id.Value, caller.InstitutionId!.Value, ct))
         {
-            return (id.Value, Problems.Forbidden("A partner key changes only events its institution organizes."));
+            return (id.Value, Problems.Forbidden("A partner key changes only events its institution organizes or co-organizes."));
         }
         if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var precondition))
         {

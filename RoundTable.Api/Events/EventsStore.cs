@@ -178,8 +178,10 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         FROM events e WHERE e.id = @Id AND e.deleted_at IS NULL
         """;
 
+    // Organizers and co-organizers own an event; a partner institution listed on it does not.
     private const string IsOrganizerSql = """
-        SELECT EXISTS (SELECT 1 FROM event_organizers WHERE event_id = @EventId AND institution_id = @InstitutionId)
+        SELECT EXISTS (SELECT 1 FROM event_organizers
+                       WHERE event_id = @EventId AND institution_id = @InstitutionId AND role IN ('organizer', 'co_organizer'))
         """;
 
     private const string InsertSql = """

@@ -17,7 +17,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "That conflicts with an existing resource.",
-                Detail = "A slug, key or relation like this one already exists.",
+                Detail = "A slug, key or relation like this one already exists. Slugs stay taken after a delete, so that old links never point at something else.",
             },
             PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new ProblemDetails
             {
