@@ -67,7 +67,7 @@ public sealed class MappingConfigurationTests
             StartDate = new DateOnly(2024, 7, 29), EndDate = new DateOnly(2024, 7, 29),
             StartsAt = new DateTimeOffset(2024, 7, 29, 10, 0, 0, TimeSpan.FromHours(5)), TimeZone = "Asia/Almaty",
         };
-        var row = request.Map<EventWriteRow>();
+        var row = request.Map<EventRow>();
         Assert.Equal("round_table", row.Kind);
         Assert.Equal("held", row.Status);
         Assert.Equal(new DateTime(2024, 7, 29, 5, 0, 0, DateTimeKind.Utc), row.StartsAt);

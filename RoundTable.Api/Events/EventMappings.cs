@@ -26,12 +26,13 @@ internal sealed class EventMappings : IRegister
             .Map(d => d.Speaker, s => Refs.Speaker(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific))
             .Map(d => d.Text, s => s.Text.Resolve(Localization.LocalizedText.DefaultLanguage))
             .Map(d => d.Language, s => s.Text.LanguageOf(Localization.LocalizedText.DefaultLanguage));
-        config.NewConfig<EventWriteRequest, EventWriteRow>()
+        // A request fills the writable columns of a row; the server-owned ones stay default and are not written.
+        config.NewConfig<EventWriteRequest, EventRow>()
             .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.ToName(s.Kind!.Value))
             .Map(d => d.Status, s => SnakeCaseEnum<EventStatus>.ToName(s.Status!.Value))
             .Map(d => d.StartsAt, s => s.StartsAt == null ? (DateTime?)null : s.StartsAt.Value.UtcDateTime)
             .Map(d => d.EndsAt, s => s.EndsAt == null ? (DateTime?)null : s.EndsAt.Value.UtcDateTime);
-        config.NewConfig<CreateEventRequest, EventWriteRow>().Inherits<EventWriteRequest, EventWriteRow>();
+        config.NewConfig<CreateEventRequest, EventRow>().Inherits<EventWriteRequest, EventRow>();
         // The current event as a write request: what a merge patch applies to.
         config.NewConfig<EventRow, EventWriteRequest>()
             .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.Parse(s.Kind))

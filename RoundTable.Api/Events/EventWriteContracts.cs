@@ -36,22 +36,3 @@ public sealed record CreateEventRequest : EventWriteRequest
 
 /// <summary>An organizing institution (its UUID or slug) and its role.</summary>
 public sealed record EventOrganizerRequest(string? Institution, OrganizerRole? Role);
-
-/// <summary>An event's columns as the store writes them.</summary>
-internal sealed class EventWriteRow
-{
-    public string Slug { get; set; } = "";
-    public LocalizedText Title { get; set; } = [];
-    public string Kind { get; set; } = "";
-    public string Status { get; set; } = "";
-    public DateOnly StartDate { get; set; }
-    public DateOnly EndDate { get; set; }
-    public DateTime? StartsAt { get; set; }
-    public DateTime? EndsAt { get; set; }
-    public string? TimeZone { get; set; }
-    public LocalizedText? Venue { get; set; }
-    public LocalizedText? City { get; set; }
-    public string? Country { get; set; }
-    public LocalizedText? Summary { get; set; }
-    public string? SourceUrl { get; set; }
-}

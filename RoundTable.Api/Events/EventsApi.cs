@@ -102,7 +102,7 @@ internal static class EventsApi
         {
             return Problems.Forbidden("A partner key creates events its own institution organizes: list it as organizer or co_organizer.");
         }
-        var (id, version) = await store.CreateAsync(request.Map<EventWriteRow>(),
+        var (id, version) = await store.CreateAsync(request.Map<EventRow>(),
             organizers.Select(o => (o.Institution, SnakeCaseEnum<OrganizerRole>.ToName(o.Role))).ToList(), caller.KeyId, ct);
         var details = await store.GetAsync(new ResourceKey(id, null), ct);
         context.SetETag(version);
@@ -113,7 +113,7 @@ internal static class EventsApi
         string idOrSlug, EventWriteRequest request, HttpContext context, EventsStore store, CancellationToken ct)
     {
         var (id, problem) = await WriteAsync(idOrSlug, context, store,
-            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventWriteRow>(), caller.KeyId, ct), ct);
+            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), caller.KeyId, ct), ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
 
@@ -168,7 +168,7 @@ internal static class EventsApi
                 throw new RequestValidationException(ValidationFilter<EventWriteRequest>.ToErrors(result));
             }
             // The patch was applied to this version: "If-Match: *" must not let a concurrent change be overwritten.
-            return await store.UpdateAsync(id, expected ?? current.Version, request.Map<EventWriteRow>(), caller.KeyId, ct);
+            return await store.UpdateAsync(id, expected ?? current.Version, request.Map<EventRow>(), caller.KeyId, ct);
         }, ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }

@@ -233,7 +233,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
     }
 
     public async Task<(Guid Id, long Version)> CreateAsync(
-        EventWriteRow row, IReadOnlyList<(Guid Institution, string Role)> organizers, Guid keyId, CancellationToken ct)
+        EventRow row, IReadOnlyList<(Guid Institution, string Role)> organizers, Guid keyId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -253,7 +253,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         return created;
     }
 
-    public async Task<WriteResult> UpdateAsync(Guid id, long? expected, EventWriteRow row, Guid keyId, CancellationToken ct)
+    public async Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, Guid keyId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
