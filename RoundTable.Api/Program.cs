@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 builder.Services.AddRoundTableProblems();
 builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
+builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
 builder.Services.AddRoundTableDatabase(builder.Configuration);
 builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);

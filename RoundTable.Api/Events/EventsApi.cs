@@ -39,7 +39,7 @@ internal static class EventsApi
         group.MapPost("/", CreateEvent).WithName("createEvent")
             .WithSummary("Create an event")
             .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
-            .Validate<CreateEventRequest>().RequireKey().WithWriteProblems();
+            .Validate<CreateEventRequest>().RequireKey().Idempotent().WithWriteProblems();
         group.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
             .WithSummary("Replace an event's fields (If-Match required)")
             .Validate<EventWriteRequest>().RequireKey().WithWriteProblems(conditional: true);

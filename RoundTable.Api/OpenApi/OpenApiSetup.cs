@@ -70,6 +70,16 @@ internal static class OpenApiSetup
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Http.IdempotentEndpointMetadata>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = Http.IdempotencyFilter.Header,
+                    In = ParameterLocation.Header,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                });
+            }
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
                 switch (parameter.Name)
@@ -84,6 +94,9 @@ internal static class OpenApiSetup
                         {
                             Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = JsonValue.Create(20),
                         };
+                        break;
+                    case "Idempotency-Key":
+                        parameter.Description = "Optional on POST: retrying with the same key and body returns the first response without writing again (24 hours).";
                         break;
                     case "id":
                         parameter.Description = "The resource's UUID.";
