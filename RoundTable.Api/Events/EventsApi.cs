@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -109,10 +107,14 @@ internal static class EventsApi
         return TypedResults.Created($"/api/v1/events/{id}", EventMappings.ToResponse(details!));
     }
 
+    private static WriteTarget Target(EventsStore store) => new(Resource, store.FindIdAsync,
+        (id, caller, ct) => store.IsOrganizerAsync(id, caller.InstitutionId!.Value, ct),
+        "A partner key changes only events its institution organizes or co-organizes.");
+
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceEvent(
         string idOrSlug, EventWriteRequest request, HttpContext context, EventsStore store, CancellationToken ct)
     {
-        var (id, problem) = await WriteAsync(idOrSlug, context, store,
+        var (id, problem) = await WriteEndpoints.ChangeAsync(Target(store), idOrSlug, context,
             (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), caller.KeyId, ct), ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
@@ -121,110 +123,18 @@ internal static class EventsApi
         string idOrSlug, HttpContext context, EventsStore store, IValidator<EventWriteRequest> validator,
         IOptions<JsonOptions> json, CancellationToken ct)
     {
-        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), MergePatch.MediaType, StringComparison.OrdinalIgnoreCase))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported media type.", detail: $"PATCH takes a JSON Merge Patch: Content-Type: {MergePatch.MediaType}.");
-        }
-        JsonNode? patch;
-        try
-        {
-            patch = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: ct);
-            // A repeated member only surfaces when the object is first read: read it here, not in the merge.
-            _ = (patch as JsonObject)?.Count;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            patch = null;
-        }
-        if (patch is not JsonObject)
-        {
-            return Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] });
-        }
-        var (id, problem) = await WriteAsync(idOrSlug, context, store, async (id, expected, caller) =>
-        {
-            var current = await store.GetWritableAsync(id, ct);
-            if (current is null)
-            {
-                return WriteResult.NotFound;
-            }
-            var options = json.Value.SerializerOptions;
-            var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(current.Map<EventWriteRequest>(), options), patch);
-            EventWriteRequest request;
-            try
-            {
-                request = merged.Deserialize<EventWriteRequest>(options)!;
-            }
-            catch (JsonException e)
-            {
-                throw new RequestValidationException(new Dictionary<string, string[]>
-                {
-                    [e.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body"] = ["This value has the wrong type, format or an unknown value."],
-                });
-            }
-            var result = await validator.ValidateAsync(request, ct);
-            if (!result.IsValid)
-            {
-                throw new RequestValidationException(ValidationFilter<EventWriteRequest>.ToErrors(result));
-            }
-            // The patch was applied to this version: "If-Match: *" must not let a concurrent change be overwritten.
-            return await store.UpdateAsync(id, expected ?? current.Version, request.Map<EventRow>(), caller.KeyId, ct);
-        }, ct);
+        var (id, problem) = await WriteEndpoints.PatchAsync(Target(store), idOrSlug, context, validator, json.Value.SerializerOptions,
+            async id => await store.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null,
+            (id, expected, request, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), caller.KeyId, ct), ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(
         string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct)
     {
-        var (_, problem) = await WriteAsync(idOrSlug, context, store, (id, expected, caller) => store.DeleteAsync(id, expected, caller.KeyId, ct), ct);
+        var (_, problem) = await WriteEndpoints.ChangeAsync(Target(store), idOrSlug, context,
+            (id, expected, caller) => store.DeleteAsync(id, expected, caller.KeyId, ct), ct);
         return problem is null ? TypedResults.NoContent() : problem;
-    }
-
-    /// <summary>
-    /// The steps every change of an existing event takes, in this order: 400 bad id, 404 unknown, 403 not one of its
-    /// organizers, 428 no If-Match, then the conditional write (412 when another change got there first).
-    /// On success the response carries the new ETag and the problem is null.
-    /// </summary>
-    private static async Task<(Guid Id, ProblemHttpResult? Problem)> WriteAsync(
-        string idOrSlug, HttpContext context, EventsStore store, Func<Guid, long?, Caller, Task<WriteResult>> write, CancellationToken ct)
-    {
-        if (!ResourceKey.TryParse(idOrSlug, out var key, out var keyProblem))
-        {
-            return (default, keyProblem);
-        }
-        var id = await store.FindIdAsync(key, ct);
-        if (id is null)
-        {
-            return (default, Problems.NotFound(Resource, idOrSlug));
-        }
-        var caller = Caller.From(context.User);
-        if (!caller.IsAdmin && !await store.IsOrganizerAsync(id.Value, caller.InstitutionId!.Value, ct))
-        {
-            return (id.Value, Problems.Forbidden("A partner key changes only events its institution organizes or co-organizes."));
-        }
-        if (!Preconditions.TryGetExpectedVersion(context.Request, out var expected, out var precondition))
-        {
-            return (id.Value, precondition);
-        }
-        WriteResult result;
-        try
-        {
-            result = await write(id.Value, expected, caller);
-        }
-        catch (RequestValidationException e)
-        {
-            return (id.Value, Problems.Validation(e.Errors));
-        }
-        switch (result.Status)
-        {
-            case WriteStatus.NotFound:
-                return (id.Value, Problems.NotFound(Resource, idOrSlug));
-            case WriteStatus.Stale:
-                return (id.Value, Preconditions.Stale());
-            default:
-                context.SetETag(result.Version);
-                return (id.Value, null);
-        }
     }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReadBackAsync(Guid id, string idOrSlug, EventsStore store, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Database;
 using RoundTable.Api.Http;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Recommendations;
@@ -197,18 +198,11 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         SELECT @EventId, o.institution_id, o.role FROM unnest(@Institutions, @Roles) AS o (institution_id, role)
         """;
 
-    private const string UpdateSql = """
+    private const string UpdateSql = $"""
         UPDATE events SET slug = @Slug, title = @Title, kind = @Kind, status = @Status, start_date = @StartDate,
             end_date = @EndDate, starts_at = @StartsAt, ends_at = @EndsAt, time_zone = @TimeZone, venue = @Venue,
             city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl
-        WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint)
-        RETURNING version
-        """;
-
-    private const string DeleteSql = """
-        UPDATE events SET deleted_at = now()
-        WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint)
-        RETURNING version
+        {RowWrites.Conditional}
         """;
 
     // An event's recommendations go with it.
@@ -216,8 +210,6 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         UPDATE recommendations SET deleted_at = now() WHERE event_id = @Id AND deleted_at IS NULL
         RETURNING id, version
         """;
-
-    private const string CurrentVersionSql = "SELECT version FROM events WHERE id = @Id AND deleted_at IS NULL";
 
     public async Task<EventRow?> GetWritableAsync(Guid id, CancellationToken ct)
     {
@@ -232,71 +224,34 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
             IsOrganizerSql, new { EventId = eventId, InstitutionId = institutionId }, cancellationToken: ct));
     }
 
-    public async Task<(Guid Id, long Version)> CreateAsync(
-        EventRow row, IReadOnlyList<(Guid Institution, string Role)> organizers, Guid keyId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var created = await connection.QuerySingleAsync<(Guid Id, long Version)>(new CommandDefinition(InsertSql, new
+    public Task<(Guid Id, long Version)> CreateAsync(
+        EventRow row, IReadOnlyList<(Guid Institution, string Role)> organizers, Guid keyId, CancellationToken ct) =>
+        RowWrites.InsertAsync(dataSource, "event", InsertSql, new
         {
             row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate, row.StartsAt, row.EndsAt, row.TimeZone,
             row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, KeyId = keyId,
-        }, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertOrganizersSql, new
+        }, keyId, ct, (connection, transaction, id) => connection.ExecuteAsync(new CommandDefinition(InsertOrganizersSql, new
         {
-            EventId = created.Id,
+            EventId = id,
             Institutions = organizers.Select(o => o.Institution).ToArray(),
             Roles = organizers.Select(o => o.Role).ToArray(),
-        }, transaction, cancellationToken: ct));
-        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "create", "event", created.Id, null, created.Version, ct);
-        await transaction.CommitAsync(ct);
-        return created;
-    }
+        }, transaction, cancellationToken: ct)));
 
-    public async Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, Guid keyId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(UpdateSql, new
+    public Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.UpdateAsync(dataSource, "events", "event", UpdateSql, id, new
         {
             Id = id, Expected = expected, row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate,
             row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl,
-        }, transaction, cancellationToken: ct));
-        if (version is null)
-        {
-            return await MissOutcomeAsync(connection, transaction, id, ct);
-        }
-        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", "event", id, version - 1, version, ct);
-        await transaction.CommitAsync(ct);
-        return new WriteResult(WriteStatus.Done, version.Value);
-    }
+        }, keyId, ct);
 
-    public async Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var version = await connection.QuerySingleOrDefaultAsync<long?>(
-            new CommandDefinition(DeleteSql, new { Id = id, Expected = expected }, transaction, cancellationToken: ct));
-        if (version is null)
+    public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>
+        RowWrites.SoftDeleteAsync(dataSource, "events", "event", id, expected, keyId, ct, async (connection, transaction) =>
         {
-            return await MissOutcomeAsync(connection, transaction, id, ct);
-        }
-        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "event", id, version - 1, version, ct);
-        var recommendations = await connection.QueryAsync<(Guid Id, long Version)>(
-            new CommandDefinition(DeleteRecommendationsSql, new { Id = id }, transaction, cancellationToken: ct));
-        foreach (var r in recommendations)
-        {
-            await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "recommendation", r.Id, r.Version - 1, r.Version, ct);
-        }
-        await transaction.CommitAsync(ct);
-        return new WriteResult(WriteStatus.Done, version.Value);
-    }
-
-    // The conditional UPDATE touched nothing: the event is gone, or its version moved on.
-    private static async Task<WriteResult> MissOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct)
-    {
-        var current = await connection.QuerySingleOrDefaultAsync<long?>(
-            new CommandDefinition(CurrentVersionSql, new { Id = id }, transaction, cancellationToken: ct));
-        return current is null ? WriteResult.NotFound : WriteResult.Stale;
-    }
+            var recommendations = await connection.QueryAsync<(Guid Id, long Version)>(
+                new CommandDefinition(DeleteRecommendationsSql, new { Id = id }, transaction, cancellationToken: ct));
+            foreach (var r in recommendations)
+            {
+                await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "recommendation", r.Id, r.Version - 1, r.Version, ct);
+            }
+        });
 }

@@ -25,6 +25,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "That conflicts with a related resource.",
                 Detail = "It refers to a resource that does not exist, or another resource still refers to it.",
             },
+            Database.ConflictException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "That conflicts with a related resource.",
+                Detail = conflict.Message,
+            },
             BadHttpRequestException { InnerException: JsonException json } => BodyProblem(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
             {

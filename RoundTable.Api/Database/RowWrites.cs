@@ -1,0 +1,85 @@
+using Dapper;
+using Npgsql;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Database;
+
+/// <summary>
+/// The transaction shape every audited write shares. Table names come from the stores' constants, never from input.
+/// Conditional writes put If-Match into the statement itself (<see cref="Conditional"/>), so two writers holding
+/// the same version can never both succeed.
+/// </summary>
+internal static class RowWrites
+{
+    /// <summary>Appended to an UPDATE of a live row: @Id, and @Expected (null for If-Match: *).</summary>
+    public const string Conditional =
+        "WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint) RETURNING version";
+
+    public static async Task<(Guid Id, long Version)> InsertAsync(
+        NpgsqlDataSource dataSource, string resourceType, string insertSql, object parameters, Guid keyId, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Guid, Task>? then = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var created = await connection.QuerySingleAsync<(Guid Id, long Version)>(
+            new CommandDefinition(insertSql, parameters, transaction, cancellationToken: ct));
+        if (then is not null)
+        {
+            await then(connection, transaction, created.Id);
+        }
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "create", resourceType, created.Id, null, created.Version, ct);
+        await transaction.CommitAsync(ct);
+        return created;
+    }
+
+    /// <summary>Runs <paramref name="updateSql"/> (ending in <see cref="Conditional"/>) and audits it.</summary>
+    public static async Task<WriteResult> UpdateAsync(
+        NpgsqlDataSource dataSource, string table, string resourceType, string updateSql, Guid id, object parameters,
+        Guid keyId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(updateSql, parameters, transaction, cancellationToken: ct));
+        if (version is null)
+        {
+            return await MissAsync(connection, transaction, table, id, ct);
+        }
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", resourceType, id, version - 1, version, ct);
+        await transaction.CommitAsync(ct);
+        return new WriteResult(WriteStatus.Done, version.Value);
+    }
+
+    /// <summary>Sets the tombstone, audits it, then lets <paramref name="then"/> refuse (throw) or cascade.</summary>
+    public static async Task<WriteResult> SoftDeleteAsync(
+        NpgsqlDataSource dataSource, string table, string resourceType, Guid id, long? expected, Guid keyId, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            $"UPDATE {table} SET deleted_at = now() {Conditional}", new { Id = id, Expected = expected }, transaction, cancellationToken: ct));
+        if (version is null)
+        {
+            return await MissAsync(connection, transaction, table, id, ct);
+        }
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", resourceType, id, version - 1, version, ct);
+        if (then is not null)
+        {
+            await then(connection, transaction);
+        }
+        await transaction.CommitAsync(ct);
+        return new WriteResult(WriteStatus.Done, version.Value);
+    }
+
+    // The conditional statement touched nothing: the row is gone, or its version moved on.
+    private static async Task<WriteResult> MissAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, Guid id, CancellationToken ct)
+    {
+        var current = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            $"SELECT version FROM {table} WHERE id = @Id AND deleted_at IS NULL", new { Id = id }, transaction, cancellationToken: ct));
+        return current is null ? WriteResult.NotFound : WriteResult.Stale;
+    }
+}
+
+/// <summary>A write refused because of other rows (e.g. deleting an institution that live events still name): 409.</summary>
+internal sealed class ConflictException(string detail) : Exception(detail);
