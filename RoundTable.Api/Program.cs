@@ -21,6 +21,8 @@ builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);
 builder.Services.AddSingleton<IValidator<CreateEventRequest>, CreateEventRequestValidator>();
 builder.Services.AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>();
+builder.Services.AddSingleton<IValidator<InstitutionWriteRequest>, InstitutionWriteRequestValidator>();
+builder.Services.AddSingleton<IValidator<SpeakerWriteRequest>, SpeakerWriteRequestValidator>();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 
@@ -42,7 +44,9 @@ app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();
 app.MapEvents();
 app.MapSpeakers();
+app.MapSpeakerWrites();
 app.MapInstitutions();
+app.MapInstitutionWrites();
 app.MapRecommendations();
 app.MapApiKeys();
 

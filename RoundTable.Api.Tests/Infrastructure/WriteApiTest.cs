@@ -81,6 +81,8 @@ public abstract class WriteApiTest : ApiTest
             (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM events),
             (SELECT count(*) || ':' || sum(version) FROM event_organizers),
             (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM recommendations),
+            (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM institutions),
+            (SELECT count(*) || ':' || sum(version) || ':' || count(deleted_at) FROM speakers),
             (SELECT count(*) FROM audit_log))
         """);
 

@@ -32,6 +32,8 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(HealthReportResponse))]
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventWriteRequest))]
+[JsonSerializable(typeof(InstitutionWriteRequest))]
+[JsonSerializable(typeof(SpeakerWriteRequest))]
 [JsonSerializable(typeof(Page<ApiKeyResponse>))]
 [JsonSerializable(typeof(Page<AuditEntryResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]

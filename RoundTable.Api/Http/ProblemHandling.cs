@@ -25,6 +25,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "That conflicts with a related resource.",
                 Detail = "It refers to a resource that does not exist, or another resource still refers to it.",
             },
+            RequestValidationException invalid => new HttpValidationProblemDetails(invalid.Errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = "See errors for what to change.",
+            },
             Database.ConflictException conflict => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

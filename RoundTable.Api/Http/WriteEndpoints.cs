@@ -41,15 +41,8 @@ internal static class WriteEndpoints
         {
             return (id.Value, precondition);
         }
-        WriteResult result;
-        try
-        {
-            result = await write(id.Value, expected, caller);
-        }
-        catch (RequestValidationException e)
-        {
-            return (id.Value, Problems.Validation(e.Errors));
-        }
+        // A RequestValidationException thrown by the write becomes a 400 problem in ProblemExceptionHandler.
+        var result = await write(id.Value, expected, caller);
         switch (result.Status)
         {
             case WriteStatus.NotFound:

@@ -12,6 +12,12 @@ internal sealed class InstitutionMappings : IRegister
         config.NewConfig<InstitutionRow, InstitutionResponse>()
             .Map(d => d.Parent, s => s.ParentId == null ? null : Refs.Institution(s.ParentId.Value, s.ParentSlug!, s.ParentName!, s.ParentShortName))
             .Ignore(d => d.Rankings, d => d.Figures);
+        config.NewConfig<InstitutionWriteRequest, InstitutionRow>()
+            .Map(d => d.Kind, s => SnakeCaseEnum<InstitutionKind>.ToName(s.Kind!.Value))
+            .Ignore(d => d.ParentId);
+        config.NewConfig<InstitutionRow, InstitutionWriteRequest>()
+            .Map(d => d.Kind, s => SnakeCaseEnum<InstitutionKind>.Parse(s.Kind))
+            .Map(d => d.Parent, s => s.ParentId == null ? null : s.ParentId.Value.ToString());
         config.NewConfig<RankingRow, RankingResponse>();
         config.NewConfig<FigureRow, FigureResponse>();
         config.NewConfig<InstitutionEventRow, InstitutionEventResponse>()

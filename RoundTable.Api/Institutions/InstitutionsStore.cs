@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using RoundTable.Api.Database;
 using RoundTable.Api.Http;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Speakers;
@@ -145,4 +146,87 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
         }
         return found;
     }
+
+    // ---- writes
+
+    private const string WriteColumns = "slug, name, short_name, kind, country, city, website, ror_id, parent_id";
+
+    private const string InsertSql = $"""
+        INSERT INTO institutions ({WriteColumns}, created_by_key_id)
+        VALUES (@Slug, @Name, @ShortName, @Kind, @Country, @City, @Website, @RorId, @ParentId, @KeyId)
+        RETURNING id, version
+        """;
+
+    private const string UpdateSql = $"""
+        UPDATE institutions SET slug = @Slug, name = @Name, short_name = @ShortName, kind = @Kind, country = @Country,
+            city = @City, website = @Website, ror_id = @RorId, parent_id = @ParentId
+        {RowWrites.Conditional}
+        """;
+
+    private const string WritableSql = $"SELECT {Columns} FROM institutions i WHERE i.id = @Id AND i.deleted_at IS NULL";
+
+    /// <summary>A partner owns the institutions one of its institution's keys created.</summary>
+    private const string CreatedBySql = """
+        SELECT EXISTS (SELECT 1 FROM institutions i JOIN api_keys k ON k.id = i.created_by_key_id
+                       WHERE i.id = @Id AND k.institution_id = @InstitutionId)
+        """;
+
+    /// <summary>Would <c>@Id</c> become its own ancestor under <c>@ParentId</c>?</summary>
+    private const string CycleSql = """
+        WITH RECURSIVE ancestors (id, parent_id) AS (
+            SELECT id, parent_id FROM institutions WHERE id = @ParentId
+            UNION
+            SELECT i.id, i.parent_id FROM institutions i JOIN ancestors a ON i.id = a.parent_id)
+        SELECT EXISTS (SELECT 1 FROM ancestors WHERE id = @Id)
+        """;
+
+    private const string ReferencedSql = """
+        SELECT EXISTS (SELECT 1 FROM institutions WHERE parent_id = @Id AND deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM event_organizers o JOIN events e ON e.id = o.event_id
+                       WHERE o.institution_id = @Id AND e.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM event_participant_institutions pi JOIN event_participants p ON p.id = pi.participant_id
+                       JOIN events e ON e.id = p.event_id WHERE pi.institution_id = @Id AND e.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM speaker_affiliations a JOIN speakers s ON s.id = a.speaker_id
+                       WHERE a.institution_id = @Id AND s.deleted_at IS NULL)
+        """;
+
+    public async Task<InstitutionRow?> GetWritableAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<InstitutionRow>(new CommandDefinition(WritableSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<bool> WasCreatedByAsync(Guid id, Guid institutionId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CreatedBySql, new { Id = id, InstitutionId = institutionId }, cancellationToken: ct));
+    }
+
+    public async Task<bool> WouldCycleAsync(Guid id, Guid parentId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CycleSql, new { Id = id, ParentId = parentId }, cancellationToken: ct));
+    }
+
+    public Task<(Guid Id, long Version)> CreateAsync(InstitutionRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.InsertAsync(dataSource, "institution", InsertSql, Parameters(row, keyId), keyId, ct);
+
+    public Task<WriteResult> UpdateAsync(Guid id, long? expected, InstitutionRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.UpdateAsync(dataSource, "institutions", "institution", UpdateSql, id, Parameters(row, keyId, id, expected), keyId, ct);
+
+    /// <summary>Refused (409) while live events, people or child institutions still refer to it.</summary>
+    public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>
+        RowWrites.SoftDeleteAsync(dataSource, "institutions", "institution", id, expected, keyId, ct, async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ReferencedSql, new { Id = id }, transaction, cancellationToken: ct)))
+            {
+                throw new ConflictException("Live events, people or child institutions still refer to this institution: change or delete them first.");
+            }
+        });
+
+    private static object Parameters(InstitutionRow row, Guid keyId, Guid? id = null, long? expected = null) => new
+    {
+        Id = id, Expected = expected, row.Slug, row.Name, row.ShortName, row.Kind, row.Country, row.City, row.Website,
+        row.RorId, row.ParentId, KeyId = keyId,
+    };
 }

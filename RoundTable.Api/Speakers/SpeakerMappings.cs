@@ -10,6 +10,8 @@ internal sealed class SpeakerMappings : IRegister
     public void Register(TypeAdapterConfig config)
     {
         config.NewConfig<SpeakerRow, SpeakerSummary>();
+        config.NewConfig<SpeakerWriteRequest, SpeakerRow>();
+        config.NewConfig<SpeakerRow, SpeakerWriteRequest>();
         config.NewConfig<SpeakerRow, SpeakerResponse>()
             .Ignore(d => d.Affiliations);
         config.NewConfig<AffiliationRow, AffiliationResponse>()

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using RoundTable.Api.Database;
 using RoundTable.Api.Http;
 using RoundTable.Api.Paging;
 
@@ -100,4 +101,67 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
             EventsPageSql, new { SpeakerId = speakerId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
+
+    // ---- writes
+
+    private const string InsertSql = """
+        INSERT INTO speakers (slug, full_name, honorific, orcid, bio, created_by_key_id)
+        VALUES (@Slug, @FullName, @Honorific, @Orcid, @Bio, @KeyId)
+        RETURNING id, version
+        """;
+
+    private const string UpdateSql = $"""
+        UPDATE speakers SET slug = @Slug, full_name = @FullName, honorific = @Honorific, orcid = @Orcid, bio = @Bio
+        {RowWrites.Conditional}
+        """;
+
+    private const string WritableSql = $"SELECT {Columns} FROM speakers sp WHERE sp.id = @Id AND sp.deleted_at IS NULL";
+
+    /// <summary>A partner owns the people one of its institution's keys created.</summary>
+    private const string CreatedBySql = """
+        SELECT EXISTS (SELECT 1 FROM speakers s JOIN api_keys k ON k.id = s.created_by_key_id
+                       WHERE s.id = @Id AND k.institution_id = @InstitutionId)
+        """;
+
+    private const string ReferencedSql = """
+        SELECT EXISTS (SELECT 1 FROM event_participants p JOIN events e ON e.id = p.event_id
+                       WHERE p.speaker_id = @Id AND e.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM event_quotes q JOIN events e ON e.id = q.event_id
+                       WHERE q.speaker_id = @Id AND e.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM recommendation_proposers p JOIN recommendations r ON r.id = p.recommendation_id
+                       WHERE p.speaker_id = @Id AND r.deleted_at IS NULL)
+        """;
+
+    public async Task<SpeakerRow?> GetWritableAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SpeakerRow>(new CommandDefinition(WritableSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    public async Task<bool> WasCreatedByAsync(Guid id, Guid institutionId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CreatedBySql, new { Id = id, InstitutionId = institutionId }, cancellationToken: ct));
+    }
+
+    public Task<(Guid Id, long Version)> CreateAsync(SpeakerRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.InsertAsync(dataSource, "speaker", InsertSql, Parameters(row, keyId), keyId, ct);
+
+    public Task<WriteResult> UpdateAsync(Guid id, long? expected, SpeakerRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.UpdateAsync(dataSource, "speakers", "speaker", UpdateSql, id, Parameters(row, keyId, id, expected), keyId, ct);
+
+    /// <summary>Refused (409) while live events or recommendations still name the person.</summary>
+    public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>
+        RowWrites.SoftDeleteAsync(dataSource, "speakers", "speaker", id, expected, keyId, ct, async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ReferencedSql, new { Id = id }, transaction, cancellationToken: ct)))
+            {
+                throw new ConflictException("Live events or recommendations still name this person: change or delete them first.");
+            }
+        });
+
+    private static object Parameters(SpeakerRow row, Guid keyId, Guid? id = null, long? expected = null) => new
+    {
+        Id = id, Expected = expected, row.Slug, row.FullName, row.Honorific, row.Orcid, row.Bio, KeyId = keyId,
+    };
 }

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using RoundTable.Api.Tests.Infrastructure;
+
+namespace RoundTable.Api.Tests.Writes;
+
+/// <summary>Every route that needs a key, found from the app's own endpoints, so a new route is covered at once.</summary>
+public sealed class EveryWriteRouteTests : WriteApiTest
+{
+    private List<(string Method, string Url)> SecuredRoutes() =>
+        Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any())
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!)))
+            .Select(r => (r.Item1, "/" + r.Item2.TrimStart('/')
+                .Replace("{idOrSlug}", "iitu-snu-round-table-2024", StringComparison.Ordinal)
+                .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)))
+            .ToList();
+
+    [Fact]
+    public async Task Every_write_route_needs_a_valid_key_and_a_bad_one_changes_nothing()
+    {
+        var routes = SecuredRoutes();
+        Assert.True(routes.Count(r => r.Method != "GET") >= 12, string.Join(", ", routes));
+        Assert.All(routes.Where(r => r.Method is "POST" or "PUT" or "PATCH" or "DELETE"), r => Assert.StartsWith("/api/v1/", r.Url));
+
+        var before = await DatabaseFingerprintAsync();
+        foreach (var (method, url) in routes)
+        {
+            foreach (var key in new[] { null, "rt_unknown", RevokedKey, ExpiredKey })
+            {
+                using var response = await SendAsync(new HttpMethod(method), url, key, "{}", "*",
+                    method == "PATCH" ? "application/merge-patch+json" : "application/json");
+                var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+                Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+                Assert.NotNull(problem["title"]);
+            }
+        }
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
+
+    [Fact]
+    public async Task Every_admin_route_refuses_partner_keys()
+    {
+        var admin = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == "admin"))
+            .ToList();
+        Assert.NotEmpty(admin);
+        foreach (var (method, url) in SecuredRoutes().Where(r => r.Url.StartsWith("/api/v1/api-keys", StringComparison.Ordinal) || r.Url.StartsWith("/api/v1/audit", StringComparison.Ordinal)))
+        {
+            using var response = await SendAsync(new HttpMethod(method), url, IituKey);
+            await ProblemAsync(response, HttpStatusCode.Forbidden);
+        }
+    }
+}
