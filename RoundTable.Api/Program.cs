@@ -23,6 +23,9 @@ builder.Services.AddSingleton<IValidator<CreateEventRequest>, CreateEventRequest
 builder.Services.AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>();
 builder.Services.AddSingleton<IValidator<InstitutionWriteRequest>, InstitutionWriteRequestValidator>();
 builder.Services.AddSingleton<IValidator<SpeakerWriteRequest>, SpeakerWriteRequestValidator>();
+builder.Services.AddSingleton<IValidator<RecommendationWriteRequest>, RecommendationWriteRequestValidator>();
+builder.Services.AddSingleton<IValidator<StatusChangeRequest>, StatusChangeRequestValidator>();
+builder.Services.AddSingleton<RecommendationWritesApi.References>();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 
@@ -48,6 +51,7 @@ app.MapSpeakerWrites();
 app.MapInstitutions();
 app.MapInstitutionWrites();
 app.MapRecommendations();
+app.MapRecommendationWrites();
 app.MapApiKeys();
 
 await app.PrepareDatabaseAsync();

@@ -36,7 +36,7 @@ internal static class RowWrites
     /// <summary>Runs <paramref name="updateSql"/> (ending in <see cref="Conditional"/>) and audits it.</summary>
     public static async Task<WriteResult> UpdateAsync(
         NpgsqlDataSource dataSource, string table, string resourceType, string updateSql, Guid id, object parameters,
-        Guid keyId, CancellationToken ct)
+        Guid keyId, CancellationToken ct, Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -44,6 +44,10 @@ internal static class RowWrites
         if (version is null)
         {
             return await MissAsync(connection, transaction, table, id, ct);
+        }
+        if (then is not null)
+        {
+            await then(connection, transaction);
         }
         await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", resourceType, id, version - 1, version, ct);
         await transaction.CommitAsync(ct);
@@ -80,6 +84,9 @@ internal static class RowWrites
         return current is null ? WriteResult.NotFound : WriteResult.Stale;
     }
 }
+
+/// <summary>A write outside the key's rights, found while resolving what the request refers to: 403.</summary>
+internal sealed class ForbiddenException(string detail) : Exception(detail);
 
 /// <summary>A write refused because of other rows (e.g. deleting an institution that live events still name): 409.</summary>
 internal sealed class ConflictException(string detail) : Exception(detail);

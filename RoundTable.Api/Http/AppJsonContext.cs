@@ -34,6 +34,8 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(EventWriteRequest))]
 [JsonSerializable(typeof(InstitutionWriteRequest))]
 [JsonSerializable(typeof(SpeakerWriteRequest))]
+[JsonSerializable(typeof(RecommendationWriteRequest))]
+[JsonSerializable(typeof(StatusChangeRequest))]
 [JsonSerializable(typeof(Page<ApiKeyResponse>))]
 [JsonSerializable(typeof(Page<AuditEntryResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]

@@ -31,6 +31,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "The request is not valid.",
                 Detail = "See errors for what to change.",
             },
+            Database.ForbiddenException forbidden => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "This key may not do that.",
+                Detail = forbidden.Message,
+            },
             Database.ConflictException conflict => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

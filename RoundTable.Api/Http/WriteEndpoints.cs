@@ -91,6 +91,10 @@ internal static class WriteEndpoints
             {
                 return WriteResult.NotFound;
             }
+            if (expected is { } seen && seen != now.Version)
+            {
+                return WriteResult.Stale; // an outdated view is reported before what its patch would break
+            }
             var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(now.Request, json), patch);
             TRequest request;
             try

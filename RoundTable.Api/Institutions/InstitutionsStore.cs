@@ -124,28 +124,9 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
-    private const string ResolveSql = """
-        SELECT i.id, i.slug FROM institutions i
-        WHERE i.deleted_at IS NULL AND (i.id = ANY(@Ids) OR i.slug = ANY(@Slugs))
-        """;
-
     /// <summary>The live institutions among <paramref name="keys"/>, by the id or slug they were asked by.</summary>
-    public async Task<IReadOnlyDictionary<ResourceKey, Guid>> ResolveAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(Guid Id, string Slug)>(new CommandDefinition(ResolveSql, new
-        {
-            Ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).ToArray(),
-            Slugs = keys.Where(k => k.Slug is not null).Select(k => k.Slug!).ToArray(),
-        }, cancellationToken: ct));
-        var found = new Dictionary<ResourceKey, Guid>();
-        foreach (var (id, slug) in rows)
-        {
-            found[new ResourceKey(id, null)] = id;
-            found[new ResourceKey(null, slug)] = id;
-        }
-        return found;
-    }
+    public Task<IReadOnlyDictionary<ResourceKey, Guid>> ResolveAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct) =>
+        RowLookup.ResolveAsync(dataSource, "institutions", keys, ct);
 
     // ---- writes
 

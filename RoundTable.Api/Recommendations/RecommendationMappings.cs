@@ -12,6 +12,14 @@ internal sealed class RecommendationMappings : IRegister
         config.NewConfig<RecommendationDetailRow, RecommendationResponse>()
             .Map(d => d.Event, s => Refs.Event(s.EventId, s.EventSlug, s.EventTitle, s.EventStartDate))
             .Ignore(d => d.Themes, d => d.ProposedBy, d => d.StatusHistory);
+        config.NewConfig<RecommendationWriteRequest, RecommendationWriteRow>()
+            .Ignore(d => d.Themes, d => d.ThemeIds, d => d.Proposers, d => d.EventId, d => d.LastChangedOn);
+        config.NewConfig<RecommendationWriteRow, RecommendationWriteRequest>()
+            .Map(d => d.Event, s => s.EventId.ToString())
+            .Map(d => d.Themes, s => s.Themes.ToList())
+            .Map(d => d.ProposedBy, s => s.Proposers.Select(p => new ProposerRequest(
+                p.SpeakerId == null ? null : p.SpeakerId.Value.ToString(),
+                p.InstitutionId == null ? null : p.InstitutionId.Value.ToString())).ToList());
         config.NewConfig<ThemeRow, ThemeResponse>();
         config.NewConfig<StatusChangeRow, StatusChangeResponse>();
         config.NewConfig<ProposerRow, ProposerResponse>()

@@ -64,3 +64,20 @@ internal sealed record RecommendationDetails(
     IReadOnlyList<ThemeRow> Themes,
     IReadOnlyList<ProposerRow> Proposers,
     IReadOnlyList<StatusChangeRow> StatusHistory);
+
+/// <summary>A recommendation as the store writes it, with its relations resolved to ids.</summary>
+internal sealed class RecommendationWriteRow
+{
+    public Guid Id { get; set; }
+    public string Slug { get; set; } = "";
+    public Guid EventId { get; set; }
+    public LocalizedText Title { get; set; } = [];
+    public LocalizedText Body { get; set; } = [];
+    public LocalizedText? TargetAudience { get; set; }
+    public string Status { get; set; } = "";
+    public long Version { get; set; }
+    public string[] Themes { get; set; } = [];
+    public DateOnly? LastChangedOn { get; set; }
+    public IReadOnlyList<Guid> ThemeIds { get; set; } = [];
+    public IReadOnlyList<(Guid? SpeakerId, Guid? InstitutionId)> Proposers { get; set; } = [];
+}

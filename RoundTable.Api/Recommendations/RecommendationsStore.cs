@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using RoundTable.Api.Database;
 using RoundTable.Api.Events;
 using RoundTable.Api.Http;
 using RoundTable.Api.Paging;
@@ -116,4 +117,115 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
             ProposersPageSql, new { RecommendationId = recommendationId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
+
+    // ---- writes
+
+    private const string InsertSql = """
+        INSERT INTO recommendations (slug, event_id, title, body, target_audience, status, created_by_key_id)
+        VALUES (@Slug, @EventId, @Title, @Body, @TargetAudience, 'proposed', @KeyId)
+        RETURNING id, version
+        """;
+
+    private const string FirstStatusSql = """
+        INSERT INTO recommendation_status_changes (recommendation_id, status, changed_on)
+        VALUES (@Id, 'proposed', (now() AT TIME ZONE 'UTC')::date)
+        """;
+
+    private const string ReplaceRelationsSql = """
+        DELETE FROM recommendation_themes WHERE recommendation_id = @Id;
+        INSERT INTO recommendation_themes (recommendation_id, theme_id) SELECT @Id, t FROM unnest(@ThemeIds) AS t;
+        DELETE FROM recommendation_proposers WHERE recommendation_id = @Id;
+        INSERT INTO recommendation_proposers (recommendation_id, speaker_id, institution_id)
+        SELECT @Id, p.speaker_id, p.institution_id FROM unnest(@Speakers::uuid[], @Institutions::uuid[]) AS p (speaker_id, institution_id);
+        """;
+
+    private const string UpdateSql = $"""
+        UPDATE recommendations SET slug = @Slug, event_id = @EventId, title = @Title, body = @Body,
+            target_audience = @TargetAudience
+        {RowWrites.Conditional}
+        """;
+
+    private const string StatusSql = $"UPDATE recommendations SET status = @Status {RowWrites.Conditional}";
+
+    private const string AppendStatusSql = """
+        INSERT INTO recommendation_status_changes (recommendation_id, status, changed_on, note)
+        VALUES (@Id, @Status, @ChangedOn, @Note)
+        """;
+
+    private const string WritableSql = """
+        SELECT r.id, r.slug, r.event_id, r.title, r.body, r.target_audience, r.status, r.version,
+               ARRAY(SELECT t.slug FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id
+                     WHERE rt.recommendation_id = r.id ORDER BY t.slug) AS themes,
+               (SELECT max(c.changed_on) FROM recommendation_status_changes c WHERE c.recommendation_id = r.id) AS last_changed_on
+        FROM recommendations r WHERE r.id = @Id AND r.deleted_at IS NULL;
+
+        SELECT speaker_id, institution_id FROM recommendation_proposers WHERE recommendation_id = @Id ORDER BY id;
+        """;
+
+    /// <summary>A partner owns the recommendations of the events its institution organizes or co-organizes.</summary>
+    private const string OwnedSql = """
+        SELECT EXISTS (SELECT 1 FROM recommendations r JOIN event_organizers o ON o.event_id = r.event_id
+                       WHERE r.id = @Id AND o.institution_id = @InstitutionId AND o.role IN ('organizer', 'co_organizer'))
+        """;
+
+    private const string ThemesSql = "SELECT slug, id FROM themes WHERE slug = ANY(@Slugs)";
+
+    public async Task<bool> IsOwnedByAsync(Guid id, Guid institutionId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(OwnedSql, new { Id = id, InstitutionId = institutionId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyDictionary<string, Guid>> ResolveThemesAsync(IReadOnlyCollection<string> slugs, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Slug, Guid Id)>(new CommandDefinition(ThemesSql, new { Slugs = slugs.ToArray() }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Slug, r => r.Id, StringComparer.Ordinal);
+    }
+
+    public async Task<RecommendationWriteRow?> GetWritableAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(WritableSql, new { Id = id }, cancellationToken: ct));
+        var row = await grid.ReadSingleOrDefaultAsync<RecommendationWriteRow>();
+        if (row is not null)
+        {
+            row.Proposers = (await grid.ReadAsync<(Guid? SpeakerId, Guid? InstitutionId)>()).ToList();
+        }
+        return row;
+    }
+
+    public Task<(Guid Id, long Version)> CreateAsync(RecommendationWriteRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.InsertAsync(dataSource, "recommendation", InsertSql, new
+        {
+            row.Slug, row.EventId, row.Title, row.Body, row.TargetAudience, KeyId = keyId,
+        }, keyId, ct, async (connection, transaction, id) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(FirstStatusSql, new { Id = id }, transaction, cancellationToken: ct));
+            await ReplaceRelationsAsync(connection, transaction, id, row, ct);
+        });
+
+    public Task<WriteResult> UpdateAsync(Guid id, long? expected, RecommendationWriteRow row, Guid keyId, CancellationToken ct) =>
+        RowWrites.UpdateAsync(dataSource, "recommendations", "recommendation", UpdateSql, id, new
+        {
+            Id = id, Expected = expected, row.Slug, row.EventId, row.Title, row.Body, row.TargetAudience,
+        }, keyId, ct, (connection, transaction) => ReplaceRelationsAsync(connection, transaction, id, row, ct));
+
+    /// <summary>Sets the status and appends it to the history, conditionally on <paramref name="expected"/>.</summary>
+    public Task<WriteResult> ChangeStatusAsync(Guid id, long expected, string status, DateOnly changedOn, Localization.LocalizedText? note, Guid keyId, CancellationToken ct) =>
+        RowWrites.UpdateAsync(dataSource, "recommendations", "recommendation", StatusSql, id, new { Id = id, Expected = expected, Status = status },
+            keyId, ct, (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(AppendStatusSql,
+                new { Id = id, Status = status, ChangedOn = changedOn, Note = note }, transaction, cancellationToken: ct)));
+
+    public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>
+        RowWrites.SoftDeleteAsync(dataSource, "recommendations", "recommendation", id, expected, keyId, ct);
+
+    private static Task ReplaceRelationsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, RecommendationWriteRow row, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(ReplaceRelationsSql, new
+        {
+            Id = id,
+            ThemeIds = row.ThemeIds.ToArray(),
+            Speakers = row.Proposers.Select(p => p.SpeakerId).ToArray(),
+            Institutions = row.Proposers.Select(p => p.InstitutionId).ToArray(),
+        }, transaction, cancellationToken: ct));
 }

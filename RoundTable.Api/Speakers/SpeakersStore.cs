@@ -132,6 +132,9 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
                        WHERE p.speaker_id = @Id AND r.deleted_at IS NULL)
         """;
 
+    public Task<IReadOnlyDictionary<ResourceKey, Guid>> ResolveAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct) =>
+        RowLookup.ResolveAsync(dataSource, "speakers", keys, ct);
+
     public async Task<SpeakerRow?> GetWritableAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
