@@ -26,6 +26,11 @@ builder.Services.AddSingleton<IValidator<SpeakerWriteRequest>, SpeakerWriteReque
 builder.Services.AddSingleton<IValidator<RecommendationWriteRequest>, RecommendationWriteRequestValidator>();
 builder.Services.AddSingleton<IValidator<StatusChangeRequest>, StatusChangeRequestValidator>();
 builder.Services.AddSingleton<RecommendationWritesApi.References>();
+builder.Services.AddSingleton<Resolver>();
+builder.Services.AddSingleton<IValidator<EventOrganizerRequest>, EventOrganizerRequestValidator>();
+builder.Services.AddSingleton<IValidator<EventParticipantRequest>, EventParticipantRequestValidator>();
+builder.Services.AddSingleton<IValidator<EventQuoteRequest>, EventQuoteRequestValidator>();
+builder.Services.AddSingleton<IValidator<EventAcknowledgementRequest>, EventAcknowledgementRequestValidator>();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 
@@ -46,6 +51,7 @@ app.UseAuthorization();
 app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();
 app.MapEvents();
+app.MapEventRelations();
 app.MapSpeakers();
 app.MapSpeakerWrites();
 app.MapInstitutions();

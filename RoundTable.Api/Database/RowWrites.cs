@@ -76,6 +76,49 @@ internal static class RowWrites
         return new WriteResult(WriteStatus.Done, version.Value);
     }
 
+    /// <summary>
+    /// A change of one of a resource's relations (an event's organizers, a speaker's affiliations...). The parent is
+    /// the unit of concurrency: its version is checked against If-Match and bumped, so its ETag changes with every
+    /// relation. The relation row itself is inserted, updated or deleted by <paramref name="change"/>, which returns
+    /// its id (null when the item does not exist: 404). Both are audited in the same transaction.
+    /// </summary>
+    public static async Task<WriteResult> ChangeRelationAsync(
+        NpgsqlDataSource dataSource, string parentTable, string parentType, Guid parentId, long? expected,
+        string relationType, string operation, Guid keyId, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Guid?>> change)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            $"UPDATE {parentTable} SET updated_at = now() {Conditional}", new { Id = parentId, Expected = expected }, transaction, cancellationToken: ct));
+        if (version is null)
+        {
+            return await MissAsync(connection, transaction, parentTable, parentId, ct);
+        }
+        var itemId = await change(connection, transaction) ?? throw new NotFoundException(relationType.Replace('_', ' '));
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", parentType, parentId, version - 1, version, ct);
+        await ApiKeysStore.AuditAsync(connection, transaction, keyId, operation, relationType, itemId, null, null, ct);
+        await transaction.CommitAsync(ct);
+        return new WriteResult(WriteStatus.Done, version.Value);
+    }
+
+    /// <summary>
+    /// Adds (no <paramref name="itemId"/>), replaces, or removes (no <paramref name="values"/>) one relation row with
+    /// the given SQL, which sees @ParentId, @ItemId and the values, and returns the row's id.
+    /// </summary>
+    public static Task<WriteResult> RelationAsync(
+        NpgsqlDataSource dataSource, string parentTable, string parentType, string relationType,
+        Guid parentId, long? expected, Guid? itemId, object? values,
+        string insertSql, string updateSql, string deleteSql, Guid keyId, CancellationToken ct)
+    {
+        var (operation, sql) = values is null ? ("delete", deleteSql) : itemId is null ? ("create", insertSql) : ("update", updateSql);
+        var parameters = new DynamicParameters(values);
+        parameters.Add("ParentId", parentId);
+        parameters.Add("ItemId", itemId);
+        return ChangeRelationAsync(dataSource, parentTable, parentType, parentId, expected, relationType, operation, keyId, ct,
+            (connection, transaction) => connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct)));
+    }
+
     // The conditional statement touched nothing: the row is gone, or its version moved on.
     private static async Task<WriteResult> MissAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, Guid id, CancellationToken ct)
     {
@@ -84,6 +127,9 @@ internal static class RowWrites
         return current is null ? WriteResult.NotFound : WriteResult.Stale;
     }
 }
+
+/// <summary>A relation item that is not there (or not under that parent): 404.</summary>
+internal sealed class NotFoundException(string what) : Exception($"There is no such {what} here.");
 
 /// <summary>A write outside the key's rights, found while resolving what the request refers to: 403.</summary>
 internal sealed class ForbiddenException(string detail) : Exception(detail);

@@ -254,4 +254,72 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
                 await ApiKeysStore.AuditAsync(connection, transaction, keyId, "delete", "recommendation", r.Id, r.Version - 1, r.Version, ct);
             }
         });
+
+    // ---- relations: each change is conditional on the event's version and bumps it (RowWrites.RelationAsync)
+
+    private const string OrganizerInsertSql = """
+        INSERT INTO event_organizers (event_id, institution_id, role) VALUES (@ParentId, @InstitutionId, @Role) RETURNING id
+        """;
+
+    private const string OrganizerUpdateSql = """
+        UPDATE event_organizers SET institution_id = @InstitutionId, role = @Role
+        WHERE id = @ItemId AND event_id = @ParentId RETURNING id
+        """;
+
+    private const string OrganizerDeleteSql = "DELETE FROM event_organizers WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
+
+    private const string ParticipantInsertSql = """
+        WITH p AS (INSERT INTO event_participants (event_id, speaker_id, role) VALUES (@ParentId, @SpeakerId, @Role) RETURNING id),
+             i AS (INSERT INTO event_participant_institutions (participant_id, institution_id)
+                   SELECT p.id, unnest(@Institutions) FROM p)
+        SELECT id FROM p
+        """;
+
+    // Separate statements: a data-modifying CTE could not delete and re-insert the same institution.
+    private const string ParticipantUpdateSql = """
+        UPDATE event_participants SET speaker_id = @SpeakerId, role = @Role
+        WHERE id = @ItemId AND event_id = @ParentId RETURNING id;
+        DELETE FROM event_participant_institutions pi USING event_participants p
+        WHERE pi.participant_id = p.id AND p.id = @ItemId AND p.event_id = @ParentId;
+        INSERT INTO event_participant_institutions (participant_id, institution_id)
+        SELECT p.id, unnest(@Institutions) FROM event_participants p WHERE p.id = @ItemId AND p.event_id = @ParentId;
+        """;
+
+    private const string ParticipantDeleteSql = "DELETE FROM event_participants WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
+
+    private const string QuoteInsertSql = "INSERT INTO event_quotes (event_id, speaker_id, text) VALUES (@ParentId, @SpeakerId, @Text) RETURNING id";
+
+    private const string QuoteUpdateSql = """
+        UPDATE event_quotes SET speaker_id = @SpeakerId, text = @Text WHERE id = @ItemId AND event_id = @ParentId RETURNING id
+        """;
+
+    private const string QuoteDeleteSql = "DELETE FROM event_quotes WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
+
+    private const string AcknowledgementInsertSql = """
+        INSERT INTO event_acknowledgements (event_id, from_institution_id, to_speaker_id, kind, description)
+        VALUES (@ParentId, @FromId, @ToId, @Kind, @Description) RETURNING id
+        """;
+
+    private const string AcknowledgementUpdateSql = """
+        UPDATE event_acknowledgements SET from_institution_id = @FromId, to_speaker_id = @ToId, kind = @Kind, description = @Description
+        WHERE id = @ItemId AND event_id = @ParentId RETURNING id
+        """;
+
+    private const string AcknowledgementDeleteSql = "DELETE FROM event_acknowledgements WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
+
+    public Task<WriteResult> ChangeOrganizerAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "events", "event", "event_organizer", eventId, expected, itemId, values,
+            OrganizerInsertSql, OrganizerUpdateSql, OrganizerDeleteSql, keyId, ct);
+
+    public Task<WriteResult> ChangeParticipantAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "events", "event", "event_participant", eventId, expected, itemId, values,
+            ParticipantInsertSql, ParticipantUpdateSql, ParticipantDeleteSql, keyId, ct);
+
+    public Task<WriteResult> ChangeQuoteAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "events", "event", "event_quote", eventId, expected, itemId, values,
+            QuoteInsertSql, QuoteUpdateSql, QuoteDeleteSql, keyId, ct);
+
+    public Task<WriteResult> ChangeAcknowledgementAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "events", "event", "event_acknowledgement", eventId, expected, itemId, values,
+            AcknowledgementInsertSql, AcknowledgementUpdateSql, AcknowledgementDeleteSql, keyId, ct);
 }

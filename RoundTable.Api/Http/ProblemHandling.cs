@@ -31,6 +31,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "The request is not valid.",
                 Detail = "See errors for what to change.",
             },
+            Database.NotFoundException missing => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Not found.",
+                Detail = missing.Message,
+            },
             Database.ForbiddenException forbidden => new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,

@@ -1,0 +1,78 @@
+using RoundTable.Api.Auth;
+using RoundTable.Api.Database;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Events;
+
+/// <summary>An event's organizers, participants, quotes and acknowledgements, written as parts of the event.</summary>
+internal static class EventRelationsApi
+{
+    public static IEndpointRouteBuilder MapEventRelations(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/events").WithTags("Events");
+
+        group.MapRelation("Event", Target, new Relation<EventOrganizerRequest>("organizers", "an event's organizers",
+            async (eventId, expected, request, itemId, caller, services, ct) =>
+            {
+                var store = services.GetRequiredService<EventsStore>();
+                object? values = request is null ? null : new
+                {
+                    InstitutionId = await services.GetRequiredService<Resolver>().InstitutionAsync(request.Institution!, "institution", ct),
+                    Role = SnakeCaseEnum<OrganizerRole>.ToName(request.Role!.Value),
+                };
+                return await store.ChangeOrganizerAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+            }), ReadBackAsync);
+
+        group.MapRelation("Event", Target, new Relation<EventParticipantRequest>("participants", "an event's participants",
+            async (eventId, expected, request, itemId, caller, services, ct) =>
+            {
+                var resolver = services.GetRequiredService<Resolver>();
+                object? values = request is null ? null : new
+                {
+                    SpeakerId = await resolver.SpeakerAsync(request.Speaker!, "speaker", ct),
+                    Role = SnakeCaseEnum<ParticipantRole>.ToName(request.Role!.Value),
+                    Institutions = await resolver.InstitutionsAsync(request.Institutions ?? [], "institutions", ct),
+                };
+                return await services.GetRequiredService<EventsStore>().ChangeParticipantAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+            }), ReadBackAsync);
+
+        group.MapRelation("Event", Target, new Relation<EventQuoteRequest>("quotes", "an event's quotes",
+            async (eventId, expected, request, itemId, caller, services, ct) =>
+            {
+                object? values = request is null ? null : new
+                {
+                    SpeakerId = await services.GetRequiredService<Resolver>().SpeakerAsync(request.Speaker!, "speaker", ct),
+                    request.Text,
+                };
+                return await services.GetRequiredService<EventsStore>().ChangeQuoteAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+            }), ReadBackAsync);
+
+        group.MapRelation("Event", Target, new Relation<EventAcknowledgementRequest>("acknowledgements", "an event's acknowledgements",
+            async (eventId, expected, request, itemId, caller, services, ct) =>
+            {
+                var resolver = services.GetRequiredService<Resolver>();
+                object? values = request is null ? null : new
+                {
+                    FromId = await resolver.InstitutionAsync(request.From!, "from", ct),
+                    ToId = await resolver.SpeakerAsync(request.To!, "to", ct),
+                    Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value),
+                    request.Description,
+                };
+                return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+            }), ReadBackAsync);
+        return routes;
+    }
+
+    private static WriteTarget Target(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<EventsStore>();
+        return new WriteTarget("event", store.FindIdAsync,
+            (id, caller, ct) => store.IsOrganizerAsync(id, caller.InstitutionId!.Value, ct),
+            "A partner key changes only events its institution organizes or co-organizes.");
+    }
+
+    private static async Task<EventResponse?> ReadBackAsync(Guid id, IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<EventsStore>().GetAsync(new ResourceKey(id, null), ct) is { } details
+            ? EventMappings.ToResponse(details)
+            : null;
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Auth;
+
+namespace RoundTable.Api.Http;
+
+/// <summary>
+/// One relation of a resource, writable at /{parent}/{idOrSlug}/{Name} (POST) and /{Name}/{itemId} (PUT, DELETE).
+/// Every change is conditional on the parent's ETag and answers with the parent's new ETag (and, for POST and PUT,
+/// its new representation). <see cref="Change"/> gets the parent id, the expected parent version, the request (null
+/// for DELETE) and the item id (null for POST).
+/// </summary>
+internal sealed record Relation<TRequest>(
+    string Name,
+    string Summary,
+    Func<Guid, long?, TRequest?, Guid?, Caller, IServiceProvider, CancellationToken, Task<WriteResult>> Change);
+
+internal static class RelationEndpoints
+{
+    /// <summary>Maps POST, PUT and DELETE of a relation; <paramref name="readBack"/> renders the parent afterwards.</summary>
+    public static void MapRelation<TRequest, TParent>(
+        this RouteGroupBuilder group, string operationPrefix, Func<IServiceProvider, WriteTarget> target,
+        Relation<TRequest> relation, Func<Guid, IServiceProvider, CancellationToken, Task<TParent?>> readBack)
+        where TRequest : class
+    {
+        var name = char.ToUpperInvariant(relation.Name[0]) + relation.Name[1..];
+        group.MapPost($"/{{idOrSlug}}/{relation.Name}",
+                async Task<Results<Created<TParent>, ProblemHttpResult>> (string idOrSlug, TRequest request, HttpContext context, CancellationToken ct) =>
+                {
+                    var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
+                        (id, expected, caller) => relation.Change(id, expected, request, null, caller, context.RequestServices, ct), ct);
+                    // The relation is part of its parent: the parent is what was changed, and where it is read.
+                    return problem is not null ? problem
+                        : TypedResults.Created(context.Request.Path.Value![..context.Request.Path.Value!.LastIndexOf('/')], (await readBack(id, context.RequestServices, ct))!);
+                })
+            .WithName($"add{operationPrefix}{Singular(name)}").WithSummary($"Add to {relation.Summary} (If-Match of the parent required)")
+            .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
+        group.MapPut($"/{{idOrSlug}}/{relation.Name}/{{itemId:guid}}",
+                async Task<Results<Ok<TParent>, ProblemHttpResult>> (string idOrSlug, Guid itemId, TRequest request, HttpContext context, CancellationToken ct) =>
+                {
+                    var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
+                        (id, expected, caller) => relation.Change(id, expected, request, itemId, caller, context.RequestServices, ct), ct);
+                    return problem is not null ? problem : TypedResults.Ok((await readBack(id, context.RequestServices, ct))!);
+                })
+            .WithName($"replace{operationPrefix}{Singular(name)}").WithSummary($"Replace an entry of {relation.Summary} (If-Match of the parent required)")
+            .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
+        group.MapDelete($"/{{idOrSlug}}/{relation.Name}/{{itemId:guid}}",
+                async Task<Results<NoContent, ProblemHttpResult>> (string idOrSlug, Guid itemId, HttpContext context, CancellationToken ct) =>
+                {
+                    var (_, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
+                        (id, expected, caller) => relation.Change(id, expected, null, itemId, caller, context.RequestServices, ct), ct);
+                    return problem is null ? TypedResults.NoContent() : problem; // the parent's new ETag is in the headers
+                })
+            .WithName($"remove{operationPrefix}{Singular(name)}").WithSummary($"Remove an entry of {relation.Summary} (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireKey().WithWriteProblems(conditional: true);
+    }
+
+    private static string Singular(string name) => name.EndsWith("ies", StringComparison.Ordinal) ? name[..^3] + "y" : name.TrimEnd('s');
+}
