@@ -15,7 +15,8 @@ public sealed class EveryWriteRouteTests : WriteApiTest
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, e.RoutePattern.RawText!)))
             .Select(r => (r.Item1, "/" + r.Item2.TrimStart('/')
                 .Replace("{idOrSlug}", "iitu-snu-round-table-2024", StringComparison.Ordinal)
-                .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)))
+                .Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{itemId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)))
             .ToList();
 
     [Fact]

@@ -101,6 +101,9 @@ internal static class OpenApiSetup
                     case "id":
                         parameter.Description = "The resource's UUID.";
                         break;
+                    case "itemId":
+                        parameter.Description = "The UUID of the relation entry (as listed in the parent's representation).";
+                        break;
                     case "cursor":
                         parameter.Description = "Opaque cursor: the nextCursor of the previous page. Omit it for the first page.";
                         break;
