@@ -31,6 +31,8 @@ builder.Services.AddSingleton<IValidator<EventOrganizerRequest>, EventOrganizerR
 builder.Services.AddSingleton<IValidator<EventParticipantRequest>, EventParticipantRequestValidator>();
 builder.Services.AddSingleton<IValidator<EventQuoteRequest>, EventQuoteRequestValidator>();
 builder.Services.AddSingleton<IValidator<EventAcknowledgementRequest>, EventAcknowledgementRequestValidator>();
+builder.Services.AddSingleton<IValidator<AffiliationRequest>, AffiliationRequestValidator>();
+builder.Services.AddSingleton<IValidator<RankingRequest>, RankingRequestValidator>();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 

@@ -134,4 +134,36 @@ public sealed class InstitutionAndSpeakerWriteTests : WriteApiTest
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await GetProblemAsync("/api/v1/speakers/new-person", 404);
     }
+
+    [Fact]
+    public async Task Affiliations_and_rankings_are_written_as_parts_of_their_parent()
+    {
+        using var affiliation = await SendAsync(HttpMethod.Post, "/api/v1/speakers/kilkon-ko/affiliations", AdminKey,
+            new { institution = "snu-graduate-school-of-public-administration", position = new { en = "Professor" }, startDate = "2010-03-01" }, "\"1\"");
+        var speaker = await BodyAsync(affiliation, HttpStatusCode.Created);
+        Assert.Equal(2, speaker["affiliations"]!.AsArray().Count);
+        Assert.Equal("\"2\"", affiliation.Headers.ETag!.Tag);
+        var id = speaker["affiliations"]!.AsArray().Single(a => a!["institution"]!["slug"]!.GetValue<string>() == "snu-graduate-school-of-public-administration")!["id"]!.GetValue<string>();
+
+        using var badDates = await SendAsync(HttpMethod.Put, $"/api/v1/speakers/kilkon-ko/affiliations/{id}", AdminKey,
+            new { institution = "snu-graduate-school-of-public-administration", startDate = "2010-03-01", endDate = "2009-01-01" }, "\"2\"");
+        Assert.NotNull((await ProblemAsync(badDates, HttpStatusCode.BadRequest))["errors"]!["endDate"]);
+        using var removed = await SendAsync(HttpMethod.Delete, $"/api/v1/speakers/kilkon-ko/affiliations/{id}", AdminKey, ifMatch: "\"2\"");
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Single(await WalkAsync("/api/v1/speakers/kilkon-ko/affiliations", 10));
+
+        using var ranking = await SendAsync(HttpMethod.Post, "/api/v1/institutions/seoul-national-university/rankings", AdminKey,
+            new { ranking = "QS World University Rankings", year = 2025, rank = 38 }, "\"1\"");
+        var snu = await BodyAsync(ranking, HttpStatusCode.Created);
+        Assert.Equal([2025, 2024], snu["rankings"]!.AsArray().Select(r => r!["year"]!.GetValue<int>()));
+        using var duplicate = await SendAsync(HttpMethod.Post, "/api/v1/institutions/seoul-national-university/rankings", AdminKey,
+            new { ranking = "QS World University Rankings", year = 2025, rank = 40 }, "*");
+        await ProblemAsync(duplicate, HttpStatusCode.Conflict);
+        using var badRank = await SendAsync(HttpMethod.Post, "/api/v1/institutions/seoul-national-university/rankings", AdminKey,
+            new { ranking = "QS", year = 2025, rank = 0 }, "*");
+        Assert.NotNull((await ProblemAsync(badRank, HttpStatusCode.BadRequest))["errors"]!["rank"]);
+        using var partner = await SendAsync(HttpMethod.Post, "/api/v1/institutions/seoul-national-university/rankings", SnuKey,
+            new { ranking = "THE", year = 2025, rank = 62 }, "*");
+        await ProblemAsync(partner, HttpStatusCode.Forbidden); // seeded rows belong to admins
+    }
 }

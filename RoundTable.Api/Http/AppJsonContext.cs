@@ -40,6 +40,8 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(EventParticipantRequest))]
 [JsonSerializable(typeof(EventQuoteRequest))]
 [JsonSerializable(typeof(EventAcknowledgementRequest))]
+[JsonSerializable(typeof(AffiliationRequest))]
+[JsonSerializable(typeof(RankingRequest))]
 [JsonSerializable(typeof(Page<ApiKeyResponse>))]
 [JsonSerializable(typeof(Page<AuditEntryResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]

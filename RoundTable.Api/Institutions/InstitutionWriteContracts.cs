@@ -43,3 +43,17 @@ internal sealed class InstitutionWriteRequestValidator : AbstractValidator<Insti
         RuleFor(i => i.Parent).NotEqual(i => i.Slug).When(i => i.Parent is not null).WithMessage("An institution cannot be its own parent.");
     }
 }
+
+/// <summary>A place in a published ranking; no subject means the overall ranking.</summary>
+public sealed record RankingRequest(string? Ranking, int? Year, LocalizedText? Subject, int? Rank);
+
+internal sealed class RankingRequestValidator : AbstractValidator<RankingRequest>
+{
+    public RankingRequestValidator()
+    {
+        RuleFor(r => r.Ranking).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Year).InclusiveBetween(1900, 2200);
+        RuleFor(r => r.Subject).Localized(200);
+        RuleFor(r => r.Rank).NotNull().InclusiveBetween(1, 100_000);
+    }
+}

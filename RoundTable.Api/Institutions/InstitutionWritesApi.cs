@@ -27,6 +27,13 @@ internal static class InstitutionWritesApi
         group.MapDelete("/{idOrSlug}", Delete).WithName("deleteInstitution")
             .WithSummary("Delete an institution no live event, person or child institution refers to (If-Match required)")
             .ProducesProblem(StatusCodes.Status400BadRequest).RequireKey().WithWriteProblems(conditional: true);
+
+        group.MapRelation("Institution", services => Target(services.GetRequiredService<InstitutionsStore>()),
+            new Relation<RankingRequest>("rankings", "an institution's rankings", (institutionId, expected, request, itemId, caller, services, ct) =>
+                services.GetRequiredService<InstitutionsStore>().ChangeRankingAsync(institutionId, expected, itemId,
+                    request is null ? null : new { request.Ranking, request.Year, request.Subject, request.Rank }, caller.KeyId, ct)),
+            async (id, services, ct) => await services.GetRequiredService<InstitutionsStore>().GetAsync(new ResourceKey(id, null), ct) is { } d
+                ? InstitutionMappings.ToResponse(d) : null);
         return routes;
     }
 

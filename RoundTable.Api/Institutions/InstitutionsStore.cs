@@ -210,4 +210,20 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
         Id = id, Expected = expected, row.Slug, row.Name, row.ShortName, row.Kind, row.Country, row.City, row.Website,
         row.RorId, row.ParentId, KeyId = keyId,
     };
+
+    private const string RankingInsertSql = """
+        INSERT INTO institution_rankings (institution_id, ranking, year, subject, rank)
+        VALUES (@ParentId, @Ranking, @Year, @Subject, @Rank) RETURNING id
+        """;
+
+    private const string RankingUpdateSql = """
+        UPDATE institution_rankings SET ranking = @Ranking, year = @Year, subject = @Subject, rank = @Rank
+        WHERE id = @ItemId AND institution_id = @ParentId RETURNING id
+        """;
+
+    private const string RankingDeleteSql = "DELETE FROM institution_rankings WHERE id = @ItemId AND institution_id = @ParentId RETURNING id";
+
+    public Task<WriteResult> ChangeRankingAsync(Guid institutionId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "institutions", "institution", "institution_ranking", institutionId, expected, itemId, values,
+            RankingInsertSql, RankingUpdateSql, RankingDeleteSql, keyId, ct);
 }

@@ -29,3 +29,18 @@ internal sealed class SpeakerWriteRequestValidator : AbstractValidator<SpeakerWr
         RuleFor(s => s.Bio).Localized(Rules.MaxLongText);
     }
 }
+
+/// <summary>A position at an institution (UUID or slug), with optional dates.</summary>
+public sealed record AffiliationRequest(string? Institution, LocalizedText? Position, DateOnly? StartDate, DateOnly? EndDate);
+
+internal sealed class AffiliationRequestValidator : AbstractValidator<AffiliationRequest>
+{
+    public AffiliationRequestValidator()
+    {
+        RuleFor(a => a.Institution).NotEmpty().Must(i => i is null || Http.ResourceKey.TryParse(i, out _, out _))
+            .WithMessage("'Institution' must be an institution's UUID or slug.");
+        RuleFor(a => a.Position).Localized();
+        RuleFor(a => a.EndDate).GreaterThanOrEqualTo(a => a.StartDate)
+            .When(a => a.StartDate is not null && a.EndDate is not null).WithMessage("'End Date' must not be before 'Start Date'.");
+    }
+}

@@ -27,6 +27,21 @@ internal static class SpeakerWritesApi
         group.MapDelete("/{idOrSlug}", Delete).WithName("deleteSpeaker")
             .WithSummary("Delete a speaker no live event or recommendation names (If-Match required)")
             .ProducesProblem(StatusCodes.Status400BadRequest).RequireKey().WithWriteProblems(conditional: true);
+
+        group.MapRelation("Speaker", services => Target(services.GetRequiredService<SpeakersStore>()),
+            new Relation<AffiliationRequest>("affiliations", "a speaker's affiliations", async (speakerId, expected, request, itemId, caller, services, ct) =>
+            {
+                object? values = request is null ? null : new
+                {
+                    InstitutionId = await services.GetRequiredService<Database.Resolver>().InstitutionAsync(request.Institution!, "institution", ct),
+                    request.Position,
+                    request.StartDate,
+                    request.EndDate,
+                };
+                return await services.GetRequiredService<SpeakersStore>().ChangeAffiliationAsync(speakerId, expected, itemId, values, caller.KeyId, ct);
+            }),
+            async (id, services, ct) => await services.GetRequiredService<SpeakersStore>().GetAsync(new ResourceKey(id, null), ct) is { } d
+                ? SpeakerMappings.ToResponse(d.Speaker, d.Affiliations) : null);
         return routes;
     }
 

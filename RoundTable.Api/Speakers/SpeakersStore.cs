@@ -167,4 +167,21 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     {
         Id = id, Expected = expected, row.Slug, row.FullName, row.Honorific, row.Orcid, row.Bio, KeyId = keyId,
     };
+
+    private const string AffiliationInsertSql = """
+        INSERT INTO speaker_affiliations (speaker_id, institution_id, position, start_date, end_date)
+        VALUES (@ParentId, @InstitutionId, @Position, @StartDate, @EndDate) RETURNING id
+        """;
+
+    private const string AffiliationUpdateSql = """
+        UPDATE speaker_affiliations SET institution_id = @InstitutionId, position = @Position, start_date = @StartDate,
+            end_date = @EndDate
+        WHERE id = @ItemId AND speaker_id = @ParentId RETURNING id
+        """;
+
+    private const string AffiliationDeleteSql = "DELETE FROM speaker_affiliations WHERE id = @ItemId AND speaker_id = @ParentId RETURNING id";
+
+    public Task<WriteResult> ChangeAffiliationAsync(Guid speakerId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+        RowWrites.RelationAsync(dataSource, "speakers", "speaker", "speaker_affiliation", speakerId, expected, itemId, values,
+            AffiliationInsertSql, AffiliationUpdateSql, AffiliationDeleteSql, keyId, ct);
 }
