@@ -21,6 +21,8 @@ internal static class DatabaseSetup
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         var connectionString = IsDocumentGenerator ? "Host=localhost" : DatabaseOptions.GetConnectionString(configuration);
         services.AddNpgsqlDataSource(connectionString);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<Auth.Viewer>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<Seeder>();
         services.AddSingleton<EventsStore>();

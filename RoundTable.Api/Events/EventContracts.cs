@@ -12,6 +12,7 @@ namespace RoundTable.Api.Events;
 /// <param name="EndsAt">End instant, when the published record gives a time; null otherwise.</param>
 /// <param name="TimeZone">IANA time zone the event is held in, when known.</param>
 /// <param name="Country">ISO 3166-1 alpha-2 country code, when known.</param>
+/// <param name="Published">False for a draft, which only its organizers' keys and admins can see.</param>
 /// <param name="Version">Changes on every update of the event.</param>
 public sealed record EventSummary(
     Guid Id,
@@ -26,6 +27,7 @@ public sealed record EventSummary(
     string? TimeZone,
     string? City,
     string? Country,
+    bool Published,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version);
@@ -53,6 +55,7 @@ public sealed record EventResponse(
     IReadOnlyList<EventQuoteResponse> Quotes,
     IReadOnlyList<EventAcknowledgementResponse> Acknowledgements,
     IReadOnlyList<RecommendationSummary> Recommendations,
+    bool Published,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version);

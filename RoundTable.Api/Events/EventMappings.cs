@@ -30,6 +30,7 @@ internal sealed class EventMappings : IRegister
         config.NewConfig<EventWriteRequest, EventRow>()
             .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.ToName(s.Kind!.Value))
             .Map(d => d.Status, s => SnakeCaseEnum<EventStatus>.ToName(s.Status!.Value))
+            .Map(d => d.Published, s => s.Published ?? true)
             .Map(d => d.StartsAt, s => s.StartsAt == null ? (DateTime?)null : s.StartsAt.Value.UtcDateTime)
             .Map(d => d.EndsAt, s => s.EndsAt == null ? (DateTime?)null : s.EndsAt.Value.UtcDateTime);
         config.NewConfig<CreateEventRequest, EventRow>().Inherits<EventWriteRequest, EventRow>();

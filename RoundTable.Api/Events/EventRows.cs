@@ -22,6 +22,7 @@ internal sealed class EventRow : SourcedRow
     public string? Country { get; set; }
     public LocalizedText? Summary { get; set; }
     public string? SourceUrl { get; set; }
+    public bool Published { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public long Version { get; set; }

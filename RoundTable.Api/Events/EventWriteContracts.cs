@@ -26,6 +26,8 @@ public record EventWriteRequest
     public string? Country { get; init; }
     public LocalizedText? Summary { get; init; }
     public string? SourceUrl { get; init; }
+    /// <summary>False makes the event a draft, visible only to its organizers' keys and admins. Default true.</summary>
+    public bool? Published { get; init; }
 }
 
 /// <summary>A new event with its organizers; a partner key must list its own institution among them.</summary>

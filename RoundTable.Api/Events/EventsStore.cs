@@ -8,20 +8,20 @@ using RoundTable.Api.Recommendations;
 
 namespace RoundTable.Api.Events;
 
-internal sealed class EventsStore(NpgsqlDataSource dataSource)
+internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
 {
     internal const string SummaryColumns = """
         e.id, e.slug, e.title, e.kind, e.status, e.start_date, e.end_date, e.starts_at, e.ends_at, e.time_zone,
-        e.city, e.country, e.created_at, e.updated_at, e.version
+        e.city, e.country, e.published, e.created_at, e.updated_at, e.version
         """;
 
     // Deleted rows keep a tombstone (deleted_at) and answer 404.
-    private const string KeyFilter = "(e.id = @Id::uuid OR e.slug = @Slug::text) AND e.deleted_at IS NULL";
+    private const string KeyFilter = $"(e.id = @Id::uuid OR e.slug = @Slug::text) AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
 
     private const string ListSql = $"""
         SELECT {SummaryColumns}
         FROM events e
-        WHERE e.deleted_at IS NULL AND (@After::uuid IS NULL OR e.id > @After::uuid)
+        WHERE e.deleted_at IS NULL AND {Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR e.id > @After::uuid)
         ORDER BY e.id
         LIMIT @Fetch
         """;
@@ -114,7 +114,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<EventRow>(
-            new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            new CommandDefinition(ListSql, viewer.With(new { page.After, Fetch = page.FetchCount }), cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -122,14 +122,14 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(IdSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
     }
 
     public async Task<EventDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(DetailsSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
         var row = await grid.ReadSingleOrDefaultAsync<EventRow>();
         if (row is null)
         {
@@ -187,9 +187,9 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
 
     private const string InsertSql = """
         INSERT INTO events (slug, title, kind, status, start_date, end_date, starts_at, ends_at, time_zone, venue, city,
-                            country, summary, source_url, created_by_key_id)
+                            country, summary, source_url, published, created_by_key_id)
         VALUES (@Slug, @Title, @Kind, @Status, @StartDate, @EndDate, @StartsAt, @EndsAt, @TimeZone, @Venue, @City,
-                @Country, @Summary, @SourceUrl, @KeyId)
+                @Country, @Summary, @SourceUrl, @Published, @KeyId)
         RETURNING id, version
         """;
 
@@ -201,7 +201,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
     private const string UpdateSql = $"""
         UPDATE events SET slug = @Slug, title = @Title, kind = @Kind, status = @Status, start_date = @StartDate,
             end_date = @EndDate, starts_at = @StartsAt, ends_at = @EndsAt, time_zone = @TimeZone, venue = @Venue,
-            city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl
+            city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl, published = @Published
         {RowWrites.Conditional}
         """;
 
@@ -229,7 +229,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         RowWrites.InsertAsync(dataSource, "event", InsertSql, new
         {
             row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate, row.StartsAt, row.EndsAt, row.TimeZone,
-            row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, KeyId = keyId,
+            row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, row.Published, KeyId = keyId,
         }, keyId, ct, (connection, transaction, id) => connection.ExecuteAsync(new CommandDefinition(InsertOrganizersSql, new
         {
             EventId = id,
@@ -241,7 +241,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource)
         RowWrites.UpdateAsync(dataSource, "events", "event", UpdateSql, id, new
         {
             Id = id, Expected = expected, row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate,
-            row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl,
+            row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, row.Published,
         }, keyId, ct);
 
     public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>

@@ -7,7 +7,7 @@ using RoundTable.Api.Speakers;
 
 namespace RoundTable.Api.Institutions;
 
-internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
+internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer viewer)
 {
     // Deleted rows keep a tombstone (deleted_at) and answer 404.
     private const string KeyFilter = "(i.id = @Id::uuid OR i.slug = @Slug::text) AND i.deleted_at IS NULL";
@@ -73,7 +73,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
                array_agg(v.involvement ORDER BY array_position(
                    ARRAY['organizer', 'co_organizer', 'partner', 'represented'], v.involvement)) AS involvement
         FROM involvement v JOIN events e ON e.id = v.event_id
-        WHERE e.deleted_at IS NULL AND (@After::uuid IS NULL OR e.id > @After::uuid)
+        WHERE e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR e.id > @After::uuid)
         GROUP BY e.id
         ORDER BY e.id
         LIMIT @Fetch
@@ -113,8 +113,12 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<AffiliationRow>> ListSpeakersAsync(Guid institutionId, PageRequest page, CancellationToken ct) =>
         QueryPageAsync<AffiliationRow>(SpeakersPageSql, institutionId, page, ct);
 
-    public Task<IReadOnlyList<InstitutionEventRow>> ListEventsAsync(Guid institutionId, PageRequest page, CancellationToken ct) =>
-        QueryPageAsync<InstitutionEventRow>(EventsPageSql, institutionId, page, ct);
+    public async Task<IReadOnlyList<InstitutionEventRow>> ListEventsAsync(Guid institutionId, PageRequest page, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<InstitutionEventRow>(new CommandDefinition(EventsPageSql,
+            viewer.With(new { InstitutionId = institutionId, page.After, Fetch = page.FetchCount }), cancellationToken: ct))).AsList();
+    }
 
     private async Task<IReadOnlyList<T>> QueryPageAsync<T>(string sql, Guid institutionId, PageRequest page, CancellationToken ct)
     {

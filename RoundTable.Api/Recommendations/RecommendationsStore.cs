@@ -7,7 +7,7 @@ using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Recommendations;
 
-internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
+internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Viewer viewer)
 {
     /// <summary>Recommendation summaries (alias r); callers add WHERE and ORDER BY.</summary>
     internal const string SummarySelect = """
@@ -18,11 +18,14 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
         """;
 
     // Deleted rows keep a tombstone (deleted_at) and answer 404.
-    private const string KeyFilter = "(r.id = @Id::uuid OR r.slug = @Slug::text) AND r.deleted_at IS NULL";
+    private const string KeyFilter = $"(r.id = @Id::uuid OR r.slug = @Slug::text) AND r.deleted_at IS NULL AND {EventVisible}";
+
+    // A recommendation is visible with its event: hidden while the event is a draft the viewer may not see.
+    private const string EventVisible = $"EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent})";
 
     private const string ListSql = $"""
         {SummarySelect}
-        WHERE r.deleted_at IS NULL AND (@After::uuid IS NULL OR r.id > @After::uuid)
+        WHERE r.deleted_at IS NULL AND {EventVisible} AND (@After::uuid IS NULL OR r.id > @After::uuid)
         ORDER BY r.id
         LIMIT @Fetch
         """;
@@ -75,7 +78,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<RecommendationRow>(
-            new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            new CommandDefinition(ListSql, viewer.With(new { page.After, Fetch = page.FetchCount }), cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -83,14 +86,14 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(IdSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
     }
 
     public async Task<RecommendationDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(DetailsSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
         var row = await grid.ReadSingleOrDefaultAsync<RecommendationDetailRow>();
         if (row is null)
         {
@@ -107,7 +110,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<EventRow>(
-            new CommandDefinition(EventSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(EventSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<ProposerRow>> ListProposersAsync(Guid recommendationId, PageRequest page, CancellationToken ct)

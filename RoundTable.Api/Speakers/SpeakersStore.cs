@@ -6,7 +6,7 @@ using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Speakers;
 
-internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
+internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer viewer)
 {
     // Deleted rows keep a tombstone (deleted_at) and answer 404.
     private const string KeyFilter = "(sp.id = @Id::uuid OR sp.slug = @Slug::text) AND sp.deleted_at IS NULL";
@@ -53,7 +53,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     private const string EventsPageSql = $"""
         SELECT p.id, p.role, {RefColumns.Event}
         FROM event_participants p JOIN events e ON e.id = p.event_id
-        WHERE p.speaker_id = @SpeakerId AND e.deleted_at IS NULL AND (@After::uuid IS NULL OR p.id > @After::uuid)
+        WHERE p.speaker_id = @SpeakerId AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR p.id > @After::uuid)
         ORDER BY p.id
         LIMIT @Fetch
         """;
@@ -98,7 +98,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<SpeakerEventRow>(new CommandDefinition(
-            EventsPageSql, new { SpeakerId = speakerId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            EventsPageSql, viewer.With(new { SpeakerId = speakerId, page.After, Fetch = page.FetchCount }), cancellationToken: ct));
         return rows.AsList();
     }
 
