@@ -32,6 +32,7 @@ internal static class OpenApiSetup
             options.UseAllOfToExtendReferenceSchemas();
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<CommonParametersFilter>();
+            options.SchemaFilter<ValidationSchemaFilter>();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

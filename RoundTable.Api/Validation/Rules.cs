@@ -19,14 +19,19 @@ internal static partial class Rules
         .Select(code => code!)
         .ToHashSet(StringComparer.Ordinal);
 
+    // Patterns are given with Matches so that the OpenAPI document can show them (ValidationSchemaFilter).
+    public const string SlugPattern = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
     public static IRuleBuilderOptions<T, string?> Slug<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().MaximumLength(ResourceKey.MaxSlugLength)
-            .Must(s => s is null || ResourceKey.SlugPattern().IsMatch(s))
+            .Matches(SlugPattern)
             .WithMessage("'{PropertyName}' must be lowercase letters and digits separated by single hyphens.");
 
     public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(c => c is null || s_countries.Contains(c))
-            .WithMessage("'{PropertyName}' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. KZ.");
+        rule.Matches("^[A-Z]{2}$").WithMessage(CountryMessage)
+            .Must(c => c is null || c.Length != 2 || s_countries.Contains(c)).WithMessage(CountryMessage);
+
+    private const string CountryMessage = "'{PropertyName}' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. KZ.";
 
     public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(2000)
@@ -34,15 +39,17 @@ internal static partial class Rules
             .WithMessage("'{PropertyName}' must be an absolute http(s) URL.");
 
     public static IRuleBuilderOptions<T, string?> TimeZoneId<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(z => z is null || (z.Contains('/', StringComparison.Ordinal) || z == "UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(z, out _))
+        rule.MaximumLength(64).Must(z => z is null || (z.Contains('/', StringComparison.Ordinal) || z == "UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(z, out _))
             .WithMessage("'{PropertyName}' must be an IANA time zone, e.g. Asia/Almaty.");
 
     public static IRuleBuilderOptions<T, string?> Orcid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(o => o is null || IsValidOrcid(o))
-            .WithMessage("'{PropertyName}' must be an ORCID iD such as 0000-0002-1825-0097 with a valid check digit.");
+        rule.Matches("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$").WithMessage(OrcidMessage).Must(o => o is null || IsValidOrcid(o))
+            .WithMessage(OrcidMessage);
+
+    private const string OrcidMessage = "'{PropertyName}' must be an ORCID iD such as 0000-0002-1825-0097 with a valid check digit.";
 
     public static IRuleBuilderOptions<T, string?> RorId<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(r => r is null || RorPattern().IsMatch(r))
+        rule.Matches("^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
             .WithMessage("'{PropertyName}' must be a ROR id such as 05a28rw58 (without the https://ror.org/ prefix).");
 
     public static IRuleBuilderOptions<T, string?> EnumName<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
@@ -74,9 +81,6 @@ internal static partial class Rules
 
     [GeneratedRegex("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")]
     private static partial Regex OrcidPattern();
-
-    [GeneratedRegex("^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")]
-    private static partial Regex RorPattern();
 
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageTagPattern();

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using FluentValidation;
+using FluentValidation.Validators;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace RoundTable.Api.OpenApi;
+
+/// <summary>
+/// Writes the FluentValidation rules of request types into their schemas (required, maxLength, pattern,
+/// minimum/maximum), so that generated clients know the constraints the API enforces. Conditional rules are skipped:
+/// they cannot be expressed in a schema.
+/// </summary>
+internal sealed class ValidationSchemaFilter(IServiceProvider services) : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema target || target.Properties is null)
+        {
+            return;
+        }
+        // A request type that extends another (CreateEventRequest : EventWriteRequest) carries both types' rules.
+        for (var type = context.Type; type is not null && type != typeof(object); type = type.BaseType)
+        {
+            if (services.GetService(typeof(IValidator<>).MakeGenericType(type)) is IValidator validator)
+            {
+                Describe(target, validator);
+            }
+        }
+    }
+
+    private static void Describe(OpenApiSchema target, IValidator validator)
+    {
+        foreach (var rule in validator.CreateDescriptor().Rules)
+        {
+            // Rules on each element of a list (RuleForEach) say nothing about the list itself.
+            if (rule.PropertyName is null || rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>)))
+            {
+                continue;
+            }
+            var name = JsonNamingPolicy.CamelCase.ConvertName(rule.PropertyName);
+            if (!target.Properties!.TryGetValue(name, out var property))
+            {
+                continue;
+            }
+            foreach (var component in rule.Components)
+            {
+                if (component.HasCondition || component.HasAsyncCondition)
+                {
+                    continue;
+                }
+                if (component.Validator is INotNullValidator or INotEmptyValidator)
+                {
+                    target.Required ??= new HashSet<string>();
+                    target.Required.Add(name);
+                }
+                if (property is not OpenApiSchema constrained)
+                {
+                    continue; // a $ref (e.g. localized text): its own schema describes it
+                }
+                switch (component.Validator)
+                {
+                    case ILengthValidator { Max: > 0 } length:
+                        constrained.MaxLength = length.Max;
+                        if (length.Min > 0)
+                        {
+                            constrained.MinLength = length.Min;
+                        }
+                        break;
+                    case IRegularExpressionValidator regex:
+                        constrained.Pattern = regex.Expression;
+                        break;
+                    case IBetweenValidator { From: int or long or decimal or double } between: // dates have no JSON Schema minimum
+                        constrained.Minimum = Convert.ToString(between.From, CultureInfo.InvariantCulture);
+                        constrained.Maximum = Convert.ToString(between.To, CultureInfo.InvariantCulture);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+    }
+}
