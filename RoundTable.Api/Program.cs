@@ -1,4 +1,3 @@
-using FluentValidation;
 using RoundTable.Api;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
@@ -9,6 +8,7 @@ using RoundTable.Api.Institutions;
 using RoundTable.Api.OpenApi;
 using RoundTable.Api.Recommendations;
 using RoundTable.Api.Speakers;
+using RoundTable.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,20 +19,7 @@ builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(
 builder.Services.AddRoundTableDatabase(builder.Configuration);
 builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);
-builder.Services.AddSingleton<IValidator<CreateEventRequest>, CreateEventRequestValidator>();
-builder.Services.AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>();
-builder.Services.AddSingleton<IValidator<InstitutionWriteRequest>, InstitutionWriteRequestValidator>();
-builder.Services.AddSingleton<IValidator<SpeakerWriteRequest>, SpeakerWriteRequestValidator>();
-builder.Services.AddSingleton<IValidator<RecommendationWriteRequest>, RecommendationWriteRequestValidator>();
-builder.Services.AddSingleton<IValidator<StatusChangeRequest>, StatusChangeRequestValidator>();
-builder.Services.AddSingleton<RecommendationWritesApi.References>();
-builder.Services.AddSingleton<Resolver>();
-builder.Services.AddSingleton<IValidator<EventOrganizerRequest>, EventOrganizerRequestValidator>();
-builder.Services.AddSingleton<IValidator<EventParticipantRequest>, EventParticipantRequestValidator>();
-builder.Services.AddSingleton<IValidator<EventQuoteRequest>, EventQuoteRequestValidator>();
-builder.Services.AddSingleton<IValidator<EventAcknowledgementRequest>, EventAcknowledgementRequestValidator>();
-builder.Services.AddSingleton<IValidator<AffiliationRequest>, AffiliationRequestValidator>();
-builder.Services.AddSingleton<IValidator<RankingRequest>, RankingRequestValidator>();
+builder.Services.AddRoundTableValidators();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 

@@ -85,4 +85,23 @@ public sealed class OpenApiContractTests : ApiTest
         using var response = await Client.GetAsync("/swagger/index.html");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Request_schemas_carry_the_validation_constraints_and_writes_the_security_scheme()
+    {
+        var document = await GetJsonAsync("/openapi/v1.json");
+        var schemas = document["components"]!["schemas"]!;
+        var create = schemas["CreateEventRequest"]!;
+        Assert.Contains("slug", create["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains("organizers", create["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("^[a-z0-9]+(-[a-z0-9]+)*$", create["properties"]!["slug"]!["pattern"]!.GetValue<string>());
+        Assert.Equal(100, create["properties"]!["slug"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal("^[A-Z]{2}$", create["properties"]!["country"]!["pattern"]!.GetValue<string>());
+        Assert.Equal(1, schemas["RankingRequest"]!["properties"]!["rank"]!["minimum"]!.GetValue<int>());
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>());
+        var post = document["paths"]!["/api/v1/events"]!["post"]!;
+        Assert.Contains(post["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key");
+        Assert.NotNull(post["responses"]!["201"]);
+        Assert.NotNull(post["responses"]!["422"]);
+    }
 }

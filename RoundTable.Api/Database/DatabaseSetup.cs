@@ -29,6 +29,8 @@ internal static class DatabaseSetup
         services.AddSingleton<SpeakersStore>();
         services.AddSingleton<InstitutionsStore>();
         services.AddSingleton<RecommendationsStore>();
+        services.AddSingleton<Resolver>();
+        services.AddSingleton<RecommendationWritesApi.References>();
         return services;
     }
 
