@@ -83,4 +83,31 @@ public sealed class EventRelationWriteTests : WriteApiTest
         await ProblemAsync(foreignItem, HttpStatusCode.NotFound);
         Assert.Equal(before, await DatabaseFingerprintAsync());
     }
+
+    [Fact]
+    public async Task A_relation_entry_takes_a_merge_patch_too()
+    {
+        var maria = (await GetJsonAsync(RoundTable))["participants"]!.AsArray()
+            .Single(p => p!["speaker"]!["slug"]!.GetValue<string>() == "maria-shklyaruk")!["id"]!.GetValue<string>();
+        using var patched = await SendAsync(HttpMethod.Patch, $"{RoundTable}/participants/{maria}", IituKey, """{"role":"moderator"}""", "\"1\"", "application/merge-patch+json");
+        var after = (await BodyAsync(patched, HttpStatusCode.OK))["participants"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == maria)!;
+        Assert.Equal("moderator", after["role"]!.GetValue<string>());
+        Assert.Equal(["aurora-ala-foundation", "european-university"], after["institutions"]!.AsArray().Select(i => i!["slug"]!.GetValue<string>()).Order());
+
+        var before = await DatabaseFingerprintAsync();
+        using var invalid = await SendAsync(HttpMethod.Patch, $"{RoundTable}/participants/{maria}", IituKey, """{"role":"juggler"}""", "\"2\"", "application/merge-patch+json");
+        Assert.NotNull((await ProblemAsync(invalid, HttpStatusCode.BadRequest))["errors"]!["role"]);
+        using var missing = await SendAsync(HttpMethod.Patch, $"{RoundTable}/participants/{Guid.NewGuid()}", IituKey, """{"role":"guest"}""", "\"2\"", "application/merge-patch+json");
+        await ProblemAsync(missing, HttpStatusCode.NotFound);
+        using var json = await SendAsync(HttpMethod.Patch, $"{RoundTable}/participants/{maria}", IituKey, """{"role":"guest"}""", "\"2\"");
+        await ProblemAsync(json, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+
+        var ranking = (await GetJsonAsync("/api/v1/institutions/seoul-national-university"))["rankings"]![0]!["id"]!.GetValue<string>();
+        using var rank = await SendAsync(HttpMethod.Patch, $"/api/v1/institutions/seoul-national-university/rankings/{ranking}", AdminKey,
+            """{"rank":30}""", "\"1\"", "application/merge-patch+json");
+        var snu = await BodyAsync(rank, HttpStatusCode.OK);
+        Assert.Equal(30, snu["rankings"]![0]!["rank"]!.GetValue<int>());
+        Assert.Equal(2024, snu["rankings"]![0]!["year"]!.GetValue<int>());
+    }
 }

@@ -31,4 +31,11 @@ internal static class RowLookup
         }
         return found;
     }
+
+    /// <summary>One relation entry of a parent as JSON (the body a PUT would send), or null when it is not there.</summary>
+    public static async Task<string?> RelationJsonAsync(NpgsqlDataSource dataSource, string sql, Guid parentId, Guid itemId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { ParentId = parentId, ItemId = itemId }, cancellationToken: ct));
+    }
 }

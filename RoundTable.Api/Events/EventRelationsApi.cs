@@ -21,7 +21,7 @@ internal static class EventRelationsApi
                     Role = SnakeCaseEnum<OrganizerRole>.ToName(request.Role!.Value),
                 };
                 return await store.ChangeOrganizerAsync(eventId, expected, itemId, values, caller.KeyId, ct);
-            }), ReadBackAsync);
+            }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetOrganizerJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventParticipantRequest>("participants", "an event's participants",
             async (eventId, expected, request, itemId, caller, services, ct) =>
@@ -34,7 +34,7 @@ internal static class EventRelationsApi
                     Institutions = await resolver.InstitutionsAsync(request.Institutions ?? [], "institutions", ct),
                 };
                 return await services.GetRequiredService<EventsStore>().ChangeParticipantAsync(eventId, expected, itemId, values, caller.KeyId, ct);
-            }), ReadBackAsync);
+            }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetParticipantJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventQuoteRequest>("quotes", "an event's quotes",
             async (eventId, expected, request, itemId, caller, services, ct) =>
@@ -45,7 +45,7 @@ internal static class EventRelationsApi
                     request.Text,
                 };
                 return await services.GetRequiredService<EventsStore>().ChangeQuoteAsync(eventId, expected, itemId, values, caller.KeyId, ct);
-            }), ReadBackAsync);
+            }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetQuoteJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventAcknowledgementRequest>("acknowledgements", "an event's acknowledgements",
             async (eventId, expected, request, itemId, caller, services, ct) =>
@@ -59,7 +59,7 @@ internal static class EventRelationsApi
                     request.Description,
                 };
                 return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, values, caller.KeyId, ct);
-            }), ReadBackAsync);
+            }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetAcknowledgementJsonAsync(eventId, itemId, ct)), ReadBackAsync);
         return routes;
     }
 

@@ -322,4 +322,32 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     public Task<WriteResult> ChangeAcknowledgementAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
         RowWrites.RelationAsync(dataSource, "events", "event", "event_acknowledgement", eventId, expected, itemId, values,
             AcknowledgementInsertSql, AcknowledgementUpdateSql, AcknowledgementDeleteSql, keyId, ct);
+
+    private const string OrganizerJsonSql = """
+        SELECT jsonb_build_object('institution', institution_id, 'role', role)
+        FROM event_organizers WHERE id = @ItemId AND event_id = @ParentId
+        """;
+
+    private const string ParticipantJsonSql = """
+        SELECT jsonb_build_object('speaker', p.speaker_id, 'role', p.role, 'institutions',
+            ARRAY(SELECT pi.institution_id FROM event_participant_institutions pi WHERE pi.participant_id = p.id ORDER BY pi.institution_id))
+        FROM event_participants p WHERE p.id = @ItemId AND p.event_id = @ParentId
+        """;
+
+    private const string QuoteJsonSql = """
+        SELECT jsonb_build_object('speaker', speaker_id, 'text', text) FROM event_quotes WHERE id = @ItemId AND event_id = @ParentId
+        """;
+
+    private const string AcknowledgementJsonSql = """
+        SELECT jsonb_build_object('from', from_institution_id, 'to', to_speaker_id, 'kind', kind, 'description', description)
+        FROM event_acknowledgements WHERE id = @ItemId AND event_id = @ParentId
+        """;
+
+    public Task<string?> GetOrganizerJsonAsync(Guid eventId, Guid itemId, CancellationToken ct) => RowLookup.RelationJsonAsync(dataSource, OrganizerJsonSql, eventId, itemId, ct);
+
+    public Task<string?> GetParticipantJsonAsync(Guid eventId, Guid itemId, CancellationToken ct) => RowLookup.RelationJsonAsync(dataSource, ParticipantJsonSql, eventId, itemId, ct);
+
+    public Task<string?> GetQuoteJsonAsync(Guid eventId, Guid itemId, CancellationToken ct) => RowLookup.RelationJsonAsync(dataSource, QuoteJsonSql, eventId, itemId, ct);
+
+    public Task<string?> GetAcknowledgementJsonAsync(Guid eventId, Guid itemId, CancellationToken ct) => RowLookup.RelationJsonAsync(dataSource, AcknowledgementJsonSql, eventId, itemId, ct);
 }

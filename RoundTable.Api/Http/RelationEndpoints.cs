@@ -7,12 +7,14 @@ namespace RoundTable.Api.Http;
 /// One relation of a resource, writable at /{parent}/{idOrSlug}/{Name} (POST) and /{Name}/{itemId} (PUT, DELETE).
 /// Every change is conditional on the parent's ETag and answers with the parent's new ETag (and, for POST and PUT,
 /// its new representation). <see cref="Change"/> gets the parent id, the expected parent version, the request (null
-/// for DELETE) and the item id (null for POST).
+/// for DELETE) and the item id (null for POST); <see cref="Current"/> renders an entry as the body a PUT would send,
+/// which a PATCH merges into.
 /// </summary>
 internal sealed record Relation<TRequest>(
     string Name,
     string Summary,
-    Func<Guid, long?, TRequest?, Guid?, Caller, IServiceProvider, CancellationToken, Task<WriteResult>> Change);
+    Func<Guid, long?, TRequest?, Guid?, Caller, IServiceProvider, CancellationToken, Task<WriteResult>> Change,
+    Func<Guid, Guid, IServiceProvider, CancellationToken, Task<string?>> Current);
 
 internal static class RelationEndpoints
 {
@@ -43,6 +45,28 @@ internal static class RelationEndpoints
                 })
             .WithName($"replace{operationPrefix}{Singular(name)}").WithSummary($"Replace an entry of {relation.Summary} (If-Match of the parent required)")
             .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
+        group.MapPatch($"/{{idOrSlug}}/{relation.Name}/{{itemId:guid}}",
+                async Task<Results<Ok<TParent>, ProblemHttpResult>> (string idOrSlug, Guid itemId, HttpContext context,
+                    FluentValidation.IValidator<TRequest> validator, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+                    CancellationToken ct) =>
+                {
+                    var (patch, readProblem) = await WriteEndpoints.ReadPatchAsync(context, ct);
+                    if (patch is null)
+                    {
+                        return readProblem!;
+                    }
+                    var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context, async (id, expected, caller) =>
+                    {
+                        var current = await relation.Current(id, itemId, context.RequestServices, ct)
+                            ?? throw new Database.NotFoundException(Singular(relation.Name));
+                        var request = await WriteEndpoints.ApplyAsync(System.Text.Json.Nodes.JsonNode.Parse(current), patch, validator, json.Value.SerializerOptions, ct);
+                        return await relation.Change(id, expected, request, itemId, caller, context.RequestServices, ct);
+                    }, ct);
+                    return problem is not null ? problem : TypedResults.Ok((await readBack(id, context.RequestServices, ct))!);
+                })
+            .WithName($"patch{operationPrefix}{Singular(name)}").WithSummary($"Change an entry of {relation.Summary} with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<TRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).RequireKey().WithWriteProblems(conditional: true);
         group.MapDelete($"/{{idOrSlug}}/{relation.Name}/{{itemId:guid}}",
                 async Task<Results<NoContent, ProblemHttpResult>> (string idOrSlug, Guid itemId, HttpContext context, CancellationToken ct) =>
                 {

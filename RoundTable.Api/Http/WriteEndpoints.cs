@@ -65,9 +65,32 @@ internal static class WriteEndpoints
         Func<Guid, long, TRequest, Caller, Task<WriteResult>> update,
         CancellationToken ct)
     {
+        var (patch, problem) = await ReadPatchAsync(context, ct);
+        if (patch is null)
+        {
+            return (default, problem);
+        }
+        return await ChangeAsync(target, idOrSlug, context, async (id, expected, caller) =>
+        {
+            if (await current(id) is not { } now)
+            {
+                return WriteResult.NotFound;
+            }
+            if (expected is { } seen && seen != now.Version)
+            {
+                return WriteResult.Stale; // an outdated view is reported before what its patch would break
+            }
+            var request = await ApplyAsync(JsonSerializer.SerializeToNode(now.Request, json), patch, validator, json, ct);
+            return await update(id, expected ?? now.Version, request, caller);
+        }, ct);
+    }
+
+    /// <summary>The body of a PATCH: a JSON object sent as application/merge-patch+json (else a 415 or 400 problem).</summary>
+    public static async Task<(JsonObject? Patch, ProblemHttpResult? Problem)> ReadPatchAsync(HttpContext context, CancellationToken ct)
+    {
         if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), MergePatch.MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            return (default, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported media type.", detail: $"PATCH takes a JSON Merge Patch: Content-Type: {MergePatch.MediaType}."));
         }
         JsonNode? patch;
@@ -81,39 +104,29 @@ internal static class WriteEndpoints
         {
             patch = null;
         }
-        if (patch is not JsonObject)
+        return patch is JsonObject patchObject
+            ? (patchObject, null)
+            : (null, Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] }));
+    }
+
+    /// <summary>Applies the patch to the current representation and validates the result like a PUT body.</summary>
+    public static async Task<TRequest> ApplyAsync<TRequest>(
+        JsonNode? current, JsonObject patch, IValidator<TRequest> validator, JsonSerializerOptions json, CancellationToken ct)
+    {
+        var merged = MergePatch.Apply(current, patch);
+        TRequest request;
+        try
         {
-            return (default, Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] }));
+            request = merged.Deserialize<TRequest>(json)!;
         }
-        return await ChangeAsync(target, idOrSlug, context, async (id, expected, caller) =>
+        catch (JsonException e)
         {
-            if (await current(id) is not { } now)
+            throw new RequestValidationException(new Dictionary<string, string[]>
             {
-                return WriteResult.NotFound;
-            }
-            if (expected is { } seen && seen != now.Version)
-            {
-                return WriteResult.Stale; // an outdated view is reported before what its patch would break
-            }
-            var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(now.Request, json), patch);
-            TRequest request;
-            try
-            {
-                request = merged.Deserialize<TRequest>(json)!;
-            }
-            catch (JsonException e)
-            {
-                throw new RequestValidationException(new Dictionary<string, string[]>
-                {
-                    [e.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body"] = ["This value has the wrong type, format or an unknown value."],
-                });
-            }
-            var result = await validator.ValidateAsync(request, ct);
-            if (!result.IsValid)
-            {
-                throw new RequestValidationException(ValidationFilter<TRequest>.ToErrors(result));
-            }
-            return await update(id, expected ?? now.Version, request, caller);
-        }, ct);
+                [e.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body"] = ["This value has the wrong type, format or an unknown value."],
+            });
+        }
+        var result = await validator.ValidateAsync(request, ct);
+        return result.IsValid ? request : throw new RequestValidationException(ValidationFilter<TRequest>.ToErrors(result));
     }
 }

@@ -31,7 +31,8 @@ internal static class InstitutionWritesApi
         group.MapRelation("Institution", services => Target(services.GetRequiredService<InstitutionsStore>()),
             new Relation<RankingRequest>("rankings", "an institution's rankings", (institutionId, expected, request, itemId, caller, services, ct) =>
                 services.GetRequiredService<InstitutionsStore>().ChangeRankingAsync(institutionId, expected, itemId,
-                    request is null ? null : new { request.Ranking, request.Year, request.Subject, request.Rank }, caller.KeyId, ct)),
+                    request is null ? null : new { request.Ranking, request.Year, request.Subject, request.Rank }, caller.KeyId, ct),
+                (institutionId, itemId, services, ct) => services.GetRequiredService<InstitutionsStore>().GetRankingJsonAsync(institutionId, itemId, ct)),
             async (id, services, ct) => await services.GetRequiredService<InstitutionsStore>().GetAsync(new ResourceKey(id, null), ct) is { } d
                 ? InstitutionMappings.ToResponse(d) : null);
         return routes;

@@ -230,4 +230,12 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     public Task<WriteResult> ChangeRankingAsync(Guid institutionId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
         RowWrites.RelationAsync(dataSource, "institutions", "institution", "institution_ranking", institutionId, expected, itemId, values,
             RankingInsertSql, RankingUpdateSql, RankingDeleteSql, keyId, ct);
+
+    private const string RankingJsonSql = """
+        SELECT jsonb_build_object('ranking', ranking, 'year', year, 'subject', subject, 'rank', rank)
+        FROM institution_rankings WHERE id = @ItemId AND institution_id = @ParentId
+        """;
+
+    public Task<string?> GetRankingJsonAsync(Guid institutionId, Guid itemId, CancellationToken ct) =>
+        RowLookup.RelationJsonAsync(dataSource, RankingJsonSql, institutionId, itemId, ct);
 }

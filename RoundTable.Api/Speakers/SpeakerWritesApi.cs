@@ -39,7 +39,7 @@ internal static class SpeakerWritesApi
                     request.EndDate,
                 };
                 return await services.GetRequiredService<SpeakersStore>().ChangeAffiliationAsync(speakerId, expected, itemId, values, caller.KeyId, ct);
-            }),
+            }, (speakerId, itemId, services, ct) => services.GetRequiredService<SpeakersStore>().GetAffiliationJsonAsync(speakerId, itemId, ct)),
             async (id, services, ct) => await services.GetRequiredService<SpeakersStore>().GetAsync(new ResourceKey(id, null), ct) is { } d
                 ? SpeakerMappings.ToResponse(d.Speaker, d.Affiliations) : null);
         return routes;

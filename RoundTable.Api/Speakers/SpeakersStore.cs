@@ -184,4 +184,12 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     public Task<WriteResult> ChangeAffiliationAsync(Guid speakerId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
         RowWrites.RelationAsync(dataSource, "speakers", "speaker", "speaker_affiliation", speakerId, expected, itemId, values,
             AffiliationInsertSql, AffiliationUpdateSql, AffiliationDeleteSql, keyId, ct);
+
+    private const string AffiliationJsonSql = """
+        SELECT jsonb_build_object('institution', institution_id, 'position', position, 'startDate', start_date, 'endDate', end_date)
+        FROM speaker_affiliations WHERE id = @ItemId AND speaker_id = @ParentId
+        """;
+
+    public Task<string?> GetAffiliationJsonAsync(Guid speakerId, Guid itemId, CancellationToken ct) =>
+        RowLookup.RelationJsonAsync(dataSource, AffiliationJsonSql, speakerId, itemId, ct);
 }
