@@ -65,4 +65,14 @@ public sealed class DraftTests : WriteApiTest
         Assert.Equal(HttpStatusCode.OK, await StatusAsync("/api/v1/recommendations/draft-idea", null));
         Assert.Contains(await WalkAsync("/api/v1/events", 50), e => e["slug"]!.GetValue<string>() == "secret-draft");
     }
+
+    [Fact]
+    public async Task A_put_that_does_not_mention_published_keeps_a_draft_a_draft()
+    {
+        await CreateDraftAsync();
+        var body = System.Text.Json.JsonSerializer.Serialize(NewEvent("secret-draft", "iitu"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        using var put = await SendAsync(HttpMethod.Put, "/api/v1/events/secret-draft", IituKey, body, "\"1\"");
+        Assert.False((await BodyAsync(put, HttpStatusCode.OK))["published"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/api/v1/events/secret-draft", null));
+    }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using RoundTable.Api.Auth;
 using RoundTable.Api.Tests.Infrastructure;
 
 namespace RoundTable.Api.Tests.Writes;
@@ -109,5 +111,33 @@ public sealed class EventRelationWriteTests : WriteApiTest
         var snu = await BodyAsync(rank, HttpStatusCode.OK);
         Assert.Equal(30, snu["rankings"]![0]!["rank"]!.GetValue<int>());
         Assert.Equal(2024, snu["rankings"]![0]!["year"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_partner_cannot_take_the_event_from_another_organizer_nor_lock_itself_out()
+    {
+        var keys = Factory.Services.GetRequiredService<ApiKeysStore>();
+        var gspaId = (await GetJsonAsync("/api/v1/institutions/snu-graduate-school-of-public-administration"))["id"]!.GetValue<Guid>();
+        var gspaKey = (await keys.CreateAsync("gspa", ApiKeyRole.Partner, gspaId, null, CancellationToken.None)).Secret;
+        var organizers = (await GetJsonAsync(RoundTable))["organizers"]!.AsArray();
+        string EntryOf(string slug) => organizers.Single(o => o!["institution"]!["slug"]!.GetValue<string>() == slug)!["id"]!.GetValue<string>();
+
+        var before = await DatabaseFingerprintAsync();
+        using var removeOther = await SendAsync(HttpMethod.Delete, $"{RoundTable}/organizers/{EntryOf("iitu")}", gspaKey, ifMatch: "*");
+        await ProblemAsync(removeOther, HttpStatusCode.Forbidden);
+        using var demoteOther = await SendAsync(HttpMethod.Put, $"{RoundTable}/organizers/{EntryOf("iitu")}", gspaKey, new { institution = "iitu", role = "partner" }, "*");
+        await ProblemAsync(demoteOther, HttpStatusCode.Forbidden);
+        using var removeSelf = await SendAsync(HttpMethod.Delete, $"{RoundTable}/organizers/{EntryOf("iitu")}", IituKey, ifMatch: "*");
+        await ProblemAsync(removeSelf, HttpStatusCode.Forbidden);
+        using var demoteSelf = await SendAsync(HttpMethod.Patch, $"{RoundTable}/organizers/{EntryOf("iitu")}", IituKey, """{"role":"partner"}""", "*", "application/merge-patch+json");
+        await ProblemAsync(demoteSelf, HttpStatusCode.Forbidden);
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+
+        // Its own entry may change between owning roles, and admins may do anything.
+        using var promote = await SendAsync(HttpMethod.Put, $"{RoundTable}/organizers/{EntryOf("snu-graduate-school-of-public-administration")}", gspaKey,
+            new { institution = "snu-graduate-school-of-public-administration", role = "organizer" }, "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        using var admin = await SendAsync(HttpMethod.Delete, $"{RoundTable}/organizers/{EntryOf("iitu")}", AdminKey, ifMatch: "\"2\"");
+        Assert.Equal(HttpStatusCode.NoContent, admin.StatusCode);
     }
 }

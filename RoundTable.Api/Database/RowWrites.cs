@@ -29,7 +29,7 @@ internal static class RowWrites
             await then(connection, transaction, created.Id);
         }
         await ApiKeysStore.AuditAsync(connection, transaction, keyId, "create", resourceType, created.Id, null, created.Version, ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
         return created;
     }
 
@@ -50,7 +50,7 @@ internal static class RowWrites
             await then(connection, transaction);
         }
         await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", resourceType, id, version - 1, version, ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
         return new WriteResult(WriteStatus.Done, version.Value);
     }
 
@@ -72,7 +72,7 @@ internal static class RowWrites
         {
             await then(connection, transaction);
         }
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
         return new WriteResult(WriteStatus.Done, version.Value);
     }
 
@@ -98,7 +98,7 @@ internal static class RowWrites
         var itemId = await change(connection, transaction) ?? throw new NotFoundException(relationType.Replace('_', ' '));
         await ApiKeysStore.AuditAsync(connection, transaction, keyId, "update", parentType, parentId, version - 1, version, ct);
         await ApiKeysStore.AuditAsync(connection, transaction, keyId, operation, relationType, itemId, null, null, ct);
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
         return new WriteResult(WriteStatus.Done, version.Value);
     }
 

@@ -15,9 +15,14 @@ internal static class EventRelationsApi
             async (eventId, expected, request, itemId, caller, services, ct) =>
             {
                 var store = services.GetRequiredService<EventsStore>();
+                Guid? institutionId = request is null ? null : await services.GetRequiredService<Resolver>().InstitutionAsync(request.Institution!, "institution", ct);
+                if (!caller.IsAdmin && itemId is { } item)
+                {
+                    await GuardOwnersAsync(store, eventId, item, caller, institutionId, request?.Role, ct);
+                }
                 object? values = request is null ? null : new
                 {
-                    InstitutionId = await services.GetRequiredService<Resolver>().InstitutionAsync(request.Institution!, "institution", ct),
+                    InstitutionId = institutionId,
                     Role = SnakeCaseEnum<OrganizerRole>.ToName(request.Role!.Value),
                 };
                 return await store.ChangeOrganizerAsync(eventId, expected, itemId, values, caller.KeyId, ct);
@@ -61,6 +66,34 @@ internal static class EventRelationsApi
                 return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, values, caller.KeyId, ct);
             }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetAcknowledgementJsonAsync(eventId, itemId, ct)), ReadBackAsync);
         return routes;
+    }
+
+    /// <summary>
+    /// A partner may not touch another owning institution's entry (organizer or co_organizer), nor remove or demote
+    /// its own: either would take the event away from an institution that holds it.
+    /// </summary>
+    private static async Task GuardOwnersAsync(EventsStore store, Guid eventId, Guid itemId, Caller caller,
+        Guid? newInstitution, OrganizerRole? newRole, CancellationToken ct)
+    {
+        if (await store.GetOrganizerJsonAsync(eventId, itemId, ct) is not { } json)
+        {
+            return; // not there: the change itself answers 404
+        }
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        var role = entry["role"]!.GetValue<string>();
+        if (role is not ("organizer" or "co_organizer"))
+        {
+            return;
+        }
+        var institution = entry["institution"]!.GetValue<Guid>();
+        if (institution != caller.InstitutionId)
+        {
+            throw new ForbiddenException("A partner key may not change or remove another organizing institution's entry.");
+        }
+        if (newInstitution != caller.InstitutionId || newRole is not (OrganizerRole.Organizer or OrganizerRole.CoOrganizer))
+        {
+            throw new ForbiddenException("A partner key may not remove or demote its own institution's organizer entry: it would lose the event.");
+        }
     }
 
     private static WriteTarget Target(IServiceProvider services)

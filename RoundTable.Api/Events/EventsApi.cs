@@ -115,7 +115,8 @@ internal static class EventsApi
         string idOrSlug, EventWriteRequest request, HttpContext context, EventsStore store, CancellationToken ct)
     {
         var (id, problem) = await WriteEndpoints.ChangeAsync(Target(store), idOrSlug, context,
-            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), caller.KeyId, ct), ct);
+            // A PUT from a client that does not know about drafts must not publish one.
+            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), request.Published, caller.KeyId, ct), ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
 
@@ -125,7 +126,7 @@ internal static class EventsApi
     {
         var (id, problem) = await WriteEndpoints.PatchAsync(Target(store), idOrSlug, context, validator, json.Value.SerializerOptions,
             async id => await store.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null,
-            (id, expected, request, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), caller.KeyId, ct), ct);
+            (id, expected, request, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), request.Published, caller.KeyId, ct), ct);
         return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
     }
 

@@ -201,7 +201,8 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     private const string UpdateSql = $"""
         UPDATE events SET slug = @Slug, title = @Title, kind = @Kind, status = @Status, start_date = @StartDate,
             end_date = @EndDate, starts_at = @StartsAt, ends_at = @EndsAt, time_zone = @TimeZone, venue = @Venue,
-            city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl, published = @Published
+            city = @City, country = @Country, summary = @Summary, source_url = @SourceUrl,
+            published = coalesce(@KeepPublished, published)
         {RowWrites.Conditional}
         """;
 
@@ -237,11 +238,13 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
             Roles = organizers.Select(o => o.Role).ToArray(),
         }, transaction, cancellationToken: ct)));
 
-    public Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, Guid keyId, CancellationToken ct) =>
+    /// <summary>Replaces the event's fields; <paramref name="published"/> null keeps the current value.</summary>
+    public Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, bool? published, Guid keyId, CancellationToken ct) =>
         RowWrites.UpdateAsync(dataSource, "events", "event", UpdateSql, id, new
         {
             Id = id, Expected = expected, row.Slug, row.Title, row.Kind, row.Status, row.StartDate, row.EndDate,
-            row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl, row.Published,
+            row.StartsAt, row.EndsAt, row.TimeZone, row.Venue, row.City, row.Country, row.Summary, row.SourceUrl,
+            KeepPublished = published,
         }, keyId, ct);
 
     public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>

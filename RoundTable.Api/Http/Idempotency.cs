@@ -30,9 +30,12 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
 {
     public const string Header = "Idempotency-Key";
 
+    // Forgets expired keys (all of them: the created_at index keeps it cheap) and a claim whose request died
+    // without an answer (still unfinished after a minute), then claims the key.
     private const string ClaimSql = """
+        DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => @Hours);
         DELETE FROM idempotency_keys
-        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND created_at < now() - make_interval(hours => @Hours);
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND created_at < now() - interval '1 minute';
         INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash) VALUES (@KeyId, @Key, @Hash)
         ON CONFLICT DO NOTHING
         RETURNING true;

@@ -31,8 +31,14 @@ internal static class RelationEndpoints
                     var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
                         (id, expected, caller) => relation.Change(id, expected, request, null, caller, context.RequestServices, ct), ct);
                     // The relation is part of its parent: the parent is what was changed, and where it is read.
-                    return problem is not null ? problem
-                        : TypedResults.Created(context.Request.Path.Value![..context.Request.Path.Value!.LastIndexOf('/')], (await readBack(id, context.RequestServices, ct))!);
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+                    // The change may have taken the parent out of the caller's sight (a draft it no longer organizes).
+                    return await readBack(id, context.RequestServices, ct) is { } parent
+                        ? TypedResults.Created(context.Request.Path.Value![..context.Request.Path.Value!.LastIndexOf('/')], parent)
+                        : Problems.NotFound("resource", idOrSlug);
                 })
             .WithName($"add{operationPrefix}{Singular(name)}").WithSummary($"Add to {relation.Summary} (If-Match of the parent required)")
             .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
@@ -41,7 +47,11 @@ internal static class RelationEndpoints
                 {
                     var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
                         (id, expected, caller) => relation.Change(id, expected, request, itemId, caller, context.RequestServices, ct), ct);
-                    return problem is not null ? problem : TypedResults.Ok((await readBack(id, context.RequestServices, ct))!);
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+                    return await readBack(id, context.RequestServices, ct) is { } parent ? TypedResults.Ok(parent) : Problems.NotFound("resource", idOrSlug);
                 })
             .WithName($"replace{operationPrefix}{Singular(name)}").WithSummary($"Replace an entry of {relation.Summary} (If-Match of the parent required)")
             .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
@@ -62,7 +72,11 @@ internal static class RelationEndpoints
                         var request = await WriteEndpoints.ApplyAsync(System.Text.Json.Nodes.JsonNode.Parse(current), patch, validator, json.Value.SerializerOptions, ct);
                         return await relation.Change(id, expected, request, itemId, caller, context.RequestServices, ct);
                     }, ct);
-                    return problem is not null ? problem : TypedResults.Ok((await readBack(id, context.RequestServices, ct))!);
+                    if (problem is not null)
+                    {
+                        return problem;
+                    }
+                    return await readBack(id, context.RequestServices, ct) is { } parent ? TypedResults.Ok(parent) : Problems.NotFound("resource", idOrSlug);
                 })
             .WithName($"patch{operationPrefix}{Singular(name)}").WithSummary($"Change an entry of {relation.Summary} with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<TRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)

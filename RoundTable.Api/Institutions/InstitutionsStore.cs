@@ -173,6 +173,10 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
                        JOIN events e ON e.id = p.event_id WHERE pi.institution_id = @Id AND e.deleted_at IS NULL)
             OR EXISTS (SELECT 1 FROM speaker_affiliations a JOIN speakers s ON s.id = a.speaker_id
                        WHERE a.institution_id = @Id AND s.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM event_acknowledgements a JOIN events e ON e.id = a.event_id
+                       WHERE a.from_institution_id = @Id AND e.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM recommendation_proposers p JOIN recommendations r ON r.id = p.recommendation_id
+                       WHERE p.institution_id = @Id AND r.deleted_at IS NULL)
         """;
 
     public async Task<InstitutionRow?> GetWritableAsync(Guid id, CancellationToken ct)

@@ -130,6 +130,8 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
                        WHERE q.speaker_id = @Id AND e.deleted_at IS NULL)
             OR EXISTS (SELECT 1 FROM recommendation_proposers p JOIN recommendations r ON r.id = p.recommendation_id
                        WHERE p.speaker_id = @Id AND r.deleted_at IS NULL)
+            OR EXISTS (SELECT 1 FROM event_acknowledgements a JOIN events e ON e.id = a.event_id
+                       WHERE a.to_speaker_id = @Id AND e.deleted_at IS NULL)
         """;
 
     public Task<IReadOnlyDictionary<ResourceKey, Guid>> ResolveAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct) =>
