@@ -83,4 +83,54 @@ public sealed class EveryWriteRouteTests : WriteApiTest
         }
         Assert.Equal(before, await DatabaseFingerprintAsync());
     }
+
+    /// <summary>A valid body for each write route, so that what is checked is the key's rights, not the input.</summary>
+    private static readonly Dictionary<string, string> s_validBodies = new()
+    {
+        ["api/v1/events"] = """{"slug":"snu-event","title":{"en":"x"},"kind":"seminar","status":"scheduled","startDate":"2025-01-01","endDate":"2025-01-01","organizers":[{"institution":"iitu","role":"organizer"}]}""",
+        ["api/v1/events/{idOrSlug}"] = """{"slug":"iitu-snu-round-table-2024","title":{"en":"x"},"kind":"round_table","status":"held","startDate":"2024-07-29","endDate":"2024-07-29"}""",
+        ["api/v1/events/{idOrSlug}/organizers"] = """{"institution":"seoul-national-university","role":"partner"}""",
+        ["api/v1/events/{idOrSlug}/participants"] = """{"speaker":"kilkon-ko","role":"guest","institutions":[]}""",
+        ["api/v1/events/{idOrSlug}/quotes"] = """{"speaker":"kilkon-ko","text":{"en":"x"}}""",
+        ["api/v1/events/{idOrSlug}/acknowledgements"] = """{"from":"iitu","to":"kilkon-ko","kind":"award"}""",
+        ["api/v1/speakers/{idOrSlug}"] = """{"slug":"kilkon-ko","fullName":{"en":"x"}}""",
+        ["api/v1/speakers/{idOrSlug}/affiliations"] = """{"institution":"iitu"}""",
+        ["api/v1/institutions/{idOrSlug}"] = """{"slug":"iitu","name":{"en":"x"},"kind":"university"}""",
+        ["api/v1/institutions/{idOrSlug}/rankings"] = """{"ranking":"x","rank":1}""",
+        ["api/v1/recommendations"] = """{"slug":"snu-rec","event":"iitu-snu-round-table-2024","title":{"en":"x"},"body":{"en":"x"}}""",
+        ["api/v1/recommendations/{idOrSlug}"] = """{"slug":"urgently-raise-civil-servants-digital-literacy","event":"iitu-snu-round-table-2024","title":{"en":"x"},"body":{"en":"x"}}""",
+        ["api/v1/recommendations/{idOrSlug}/status-changes"] = """{"status":"accepted"}""",
+    };
+
+    [Fact]
+    public async Task Every_write_route_on_data_the_partner_does_not_own_is_403_and_changes_nothing()
+    {
+        var slugs = new Dictionary<string, string>
+        {
+            ["events"] = "iitu-snu-round-table-2024", ["speakers"] = "kilkon-ko", ["institutions"] = "iitu",
+            ["recommendations"] = "urgently-raise-civil-servants-digital-literacy",
+        };
+        var routes = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy != "admin"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Template: e.RoutePattern.RawText!.Trim('/'))))
+            // Any key may create speakers and institutions: there is no one else's data to protect there.
+            .Where(r => !(r.Method == "POST" && r.Template is "api/v1/speakers" or "api/v1/institutions"))
+            .ToList();
+        Assert.True(routes.Count >= 30, string.Join(", ", routes));
+
+        var before = await DatabaseFingerprintAsync();
+        foreach (var (method, template) in routes)
+        {
+            var resource = template.Split('/')[2];
+            var url = "/" + template.Replace("{idOrSlug}", slugs[resource], StringComparison.Ordinal)
+                .Replace("{itemId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            var bodyKey = template.Replace("/{itemId:guid}", "", StringComparison.Ordinal);
+            var body = method is "DELETE" ? null : method == "PATCH" ? "{}" : s_validBodies[bodyKey];
+            using var response = await SendAsync(new HttpMethod(method), url, SnuKey, body, "*",
+                method == "PATCH" ? "application/merge-patch+json" : "application/json");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {url}: {(int)response.StatusCode} {text}");
+        }
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
 }

@@ -133,7 +133,13 @@ public sealed class InstitutionAndSpeakerWriteTests : WriteApiTest
         Assert.NotNull((await ProblemAsync(noName, HttpStatusCode.BadRequest))["errors"]!["fullName"]);
         Assert.Equal(before, await DatabaseFingerprintAsync());
 
-        using var deleted = await SendAsync(HttpMethod.Delete, "/api/v1/speakers/new-person", AdminKey, ifMatch: "\"1\"");
+        using var updated = await SendAsync(HttpMethod.Put, "/api/v1/speakers/new-person", AdminKey, Speaker("new-person"), "\"1\"");
+        var afterPut = await BodyAsync(updated, HttpStatusCode.OK);
+        Assert.Null(afterPut["orcid"]);
+        Assert.Equal(2, afterPut["version"]!.GetValue<long>());
+        using var stale = await SendAsync(HttpMethod.Put, "/api/v1/speakers/new-person", AdminKey, Speaker("new-person", "0000-0002-1825-0097"), "\"1\"");
+        await ProblemAsync(stale, HttpStatusCode.PreconditionFailed);
+        using var deleted = await SendAsync(HttpMethod.Delete, "/api/v1/speakers/new-person", AdminKey, ifMatch: "\"2\"");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await GetProblemAsync("/api/v1/speakers/new-person", 404);
     }
