@@ -87,6 +87,40 @@ public sealed class MappingConfigurationTests
     }
 
     [Fact]
+    public void The_other_write_pairs_map_one_sample_each()
+    {
+        var institution = new InstitutionWriteRequest { Slug = "i", Name = LocalizedText.English("I"), Kind = InstitutionKind.Academy, Parent = "iitu" }
+            .Map<InstitutionRow>();
+        Assert.Equal("academy", institution.Kind);
+        Assert.Null(institution.ParentId);
+        var parentId = Guid.NewGuid();
+        var institutionBack = new InstitutionRow { Slug = "i", Name = LocalizedText.English("I"), Kind = "academy", ParentId = parentId }.Map<InstitutionWriteRequest>();
+        Assert.Equal(InstitutionKind.Academy, institutionBack.Kind);
+        Assert.Equal(parentId.ToString(), institutionBack.Parent);
+
+        var speaker = new SpeakerWriteRequest { Slug = "s", FullName = LocalizedText.English("S"), Orcid = "0000-0002-1825-0097" }.Map<SpeakerRow>();
+        Assert.Equal("0000-0002-1825-0097", speaker.Orcid);
+        Assert.Equal("s", speaker.Map<SpeakerWriteRequest>().Slug);
+
+        var recommendation = new RecommendationWriteRequest { Slug = "r", Title = LocalizedText.English("R"), Body = LocalizedText.English("B"), Themes = ["t"] }
+            .Map<RecommendationWriteRow>();
+        Assert.Equal("r", recommendation.Slug);
+        Assert.Empty(recommendation.ThemeIds);
+        var speakerId = Guid.NewGuid();
+        var recommendationBack = new RecommendationWriteRow
+        {
+            Slug = "r", EventId = Guid.NewGuid(), Title = LocalizedText.English("R"), Body = LocalizedText.English("B"),
+            Themes = ["digital-literacy"], Proposers = [(speakerId, null)],
+        }.Map<RecommendationWriteRequest>();
+        Assert.Equal(["digital-literacy"], recommendationBack.Themes);
+        Assert.Equal(speakerId.ToString(), recommendationBack.ProposedBy![0].Speaker);
+        Assert.Null(recommendationBack.ProposedBy[0].Institution);
+
+        var audit = new RoundTable.Api.Auth.AuditEntryRow { Operation = "create", ResourceType = "event", OccurredAt = DateTime.UtcNow }.Map<RoundTable.Api.Auth.AuditEntryResponse>();
+        Assert.Equal("create", audit.Operation);
+    }
+
+    [Fact]
     public void Every_enumeration_value_round_trips_through_its_wire_name()
     {
         AssertRoundTrip<EventKind>();

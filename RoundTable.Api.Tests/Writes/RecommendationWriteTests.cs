@@ -110,4 +110,17 @@ public sealed class RecommendationWriteTests : WriteApiTest
         Assert.Equal(["event", "proposedBy[0].speaker", "proposedBy[1].institution", "themes[0]"], refs.Select(e => e.Key).Order());
         Assert.Equal(before, await DatabaseFingerprintAsync());
     }
+
+    [Fact]
+    public async Task A_recommendation_proposed_by_an_institution_alone_takes_a_merge_patch()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/recommendations", IituKey,
+            Recommendation("institution-only", proposers: [new { institution = "iitu" }, new { speaker = "kilkon-ko" }]));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var patched = await SendAsync(HttpMethod.Patch, "/api/v1/recommendations/institution-only", IituKey,
+            """{"title":{"en":"Renamed"}}""", "\"1\"", "application/merge-patch+json");
+        var body = await BodyAsync(patched, HttpStatusCode.OK);
+        Assert.Equal("Renamed", body["title"]!.GetValue<string>());
+        Assert.Equal(2, body["proposedBy"]!.AsArray().Count);
+    }
 }

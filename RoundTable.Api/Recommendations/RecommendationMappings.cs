@@ -17,15 +17,17 @@ internal sealed class RecommendationMappings : IRegister
         config.NewConfig<RecommendationWriteRow, RecommendationWriteRequest>()
             .Map(d => d.Event, s => s.EventId.ToString())
             .Map(d => d.Themes, s => s.Themes.ToList())
-            .Map(d => d.ProposedBy, s => s.Proposers.Select(p => new ProposerRequest(
-                p.SpeakerId == null ? null : p.SpeakerId.Value.ToString(),
-                p.InstitutionId == null ? null : p.InstitutionId.Value.ToString())).ToList());
+            .Map(d => d.ProposedBy, s => ToProposerRequests(s.Proposers));
         config.NewConfig<ThemeRow, ThemeResponse>();
         config.NewConfig<StatusChangeRow, StatusChangeResponse>();
         config.NewConfig<ProposerRow, ProposerResponse>()
             .Map(d => d.Speaker, s => s.SpeakerId == null ? null : Refs.Speaker(s.SpeakerId.Value, s.SpeakerSlug!, s.SpeakerFullName!, s.SpeakerHonorific))
             .Map(d => d.Institution, s => s.InstitutionId == null ? null : Refs.Institution(s.InstitutionId.Value, s.InstitutionSlug!, s.InstitutionName!, s.InstitutionShortName));
     }
+
+    // A method, not an inline lambda: Mapster rewrites nullable access inside nested lambdas of a mapping expression.
+    private static List<ProposerRequest> ToProposerRequests(IReadOnlyList<(Guid? SpeakerId, Guid? InstitutionId)> proposers) =>
+        proposers.Select(p => new ProposerRequest(p.SpeakerId?.ToString(), p.InstitutionId?.ToString())).ToList();
 
     public static RecommendationResponse ToResponse(RecommendationDetails details) =>
         details.Recommendation.Map<RecommendationResponse>() with
