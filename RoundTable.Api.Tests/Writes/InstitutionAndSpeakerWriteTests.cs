@@ -175,4 +175,30 @@ public sealed class InstitutionAndSpeakerWriteTests : WriteApiTest
             new { ranking = "THE", year = 2025, rank = 62 }, "*");
         await ProblemAsync(partner, HttpStatusCode.Forbidden); // seeded rows belong to admins
     }
+
+    [Fact]
+    public async Task Two_concurrent_parent_changes_never_make_a_cycle_together()
+    {
+        foreach (var slug in new[] { "ring-a", "ring-b" })
+        {
+            using var created = await SendAsync(HttpMethod.Post, "/api/v1/institutions", AdminKey, Institution(slug));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        for (var round = 0; round < 10; round++)
+        {
+            var results = await Task.WhenAll(
+                PatchParentAsync("ring-a", "ring-b"),
+                PatchParentAsync("ring-b", "ring-a"));
+            Assert.Single(results, r => r == HttpStatusCode.OK);
+            Assert.Single(results, r => r == HttpStatusCode.BadRequest);
+            await ExecuteSqlAsync("UPDATE institutions SET parent_id = NULL WHERE slug IN ('ring-a', 'ring-b')");
+        }
+
+        async Task<HttpStatusCode> PatchParentAsync(string child, string parent)
+        {
+            using var response = await SendAsync(HttpMethod.Patch, $"/api/v1/institutions/{child}", AdminKey,
+                $$"""{"parent":"{{parent}}"}""", "*", "application/merge-patch+json");
+            return response.StatusCode;
+        }
+    }
 }

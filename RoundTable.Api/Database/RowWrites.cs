@@ -18,10 +18,11 @@ internal static class RowWrites
 
     public static async Task<(Guid Id, long Version)> InsertAsync(
         NpgsqlDataSource dataSource, string resourceType, string insertSql, object parameters, Guid keyId, CancellationToken ct,
-        Func<NpgsqlConnection, NpgsqlTransaction, Guid, Task>? then = null)
+        Func<NpgsqlConnection, NpgsqlTransaction, Guid, Task>? then = null, References? references = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, transaction, references, ct);
         var created = await connection.QuerySingleAsync<(Guid Id, long Version)>(
             new CommandDefinition(insertSql, parameters, transaction, cancellationToken: ct));
         if (then is not null)
@@ -36,10 +37,11 @@ internal static class RowWrites
     /// <summary>Runs <paramref name="updateSql"/> (ending in <see cref="Conditional"/>) and audits it.</summary>
     public static async Task<WriteResult> UpdateAsync(
         NpgsqlDataSource dataSource, string table, string resourceType, string updateSql, Guid id, object parameters,
-        Guid keyId, CancellationToken ct, Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null)
+        Guid keyId, CancellationToken ct, Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null, References? references = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, transaction, references, ct);
         var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(updateSql, parameters, transaction, cancellationToken: ct));
         if (version is null)
         {
@@ -85,10 +87,11 @@ internal static class RowWrites
     public static async Task<WriteResult> ChangeRelationAsync(
         NpgsqlDataSource dataSource, string parentTable, string parentType, Guid parentId, long? expected,
         string relationType, string operation, Guid keyId, CancellationToken ct,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<Guid?>> change)
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Guid?>> change, References? references = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, transaction, references, ct);
         var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             $"UPDATE {parentTable} SET updated_at = now() {Conditional}", new { Id = parentId, Expected = expected }, transaction, cancellationToken: ct));
         if (version is null)
@@ -109,14 +112,42 @@ internal static class RowWrites
     public static Task<WriteResult> RelationAsync(
         NpgsqlDataSource dataSource, string parentTable, string parentType, string relationType,
         Guid parentId, long? expected, Guid? itemId, object? values,
-        string insertSql, string updateSql, string deleteSql, Guid keyId, CancellationToken ct)
+        string insertSql, string updateSql, string deleteSql, Guid keyId, CancellationToken ct, References? references = null)
     {
         var (operation, sql) = values is null ? ("delete", deleteSql) : itemId is null ? ("create", insertSql) : ("update", updateSql);
         var parameters = new DynamicParameters(values);
         parameters.Add("ParentId", parentId);
         parameters.Add("ItemId", itemId);
         return ChangeRelationAsync(dataSource, parentTable, parentType, parentId, expected, relationType, operation, keyId, ct,
-            (connection, transaction) => connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct)));
+            (connection, transaction) => connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct)),
+            references);
+    }
+
+    /// <summary>
+    /// Holds a share lock on the rows a write refers to until it commits, and fails (409) if one was deleted after
+    /// the request resolved it. A concurrent delete waits for the lock, then sees the new reference and refuses.
+    /// </summary>
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, References? references, CancellationToken ct)
+    {
+        if (references is null)
+        {
+            return;
+        }
+        foreach (var (table, ids) in new[] { ("events", references.Events), ("speakers", references.Speakers), ("institutions", references.Institutions) })
+        {
+            var wanted = ids.Distinct().ToArray();
+            if (wanted.Length == 0)
+            {
+                continue;
+            }
+            var live = await connection.QueryAsync<Guid>(new CommandDefinition(
+                $"SELECT id FROM {table} WHERE id = ANY(@Ids) AND deleted_at IS NULL ORDER BY id FOR SHARE",
+                new { Ids = wanted }, transaction, cancellationToken: ct));
+            if (live.Count() != wanted.Length)
+            {
+                throw new ConflictException("Something this request refers to was deleted while it ran: read it again and retry.");
+            }
+        }
     }
 
     // The conditional statement touched nothing: the row is gone, or its version moved on.
@@ -126,6 +157,13 @@ internal static class RowWrites
             $"SELECT version FROM {table} WHERE id = @Id AND deleted_at IS NULL", new { Id = id }, transaction, cancellationToken: ct));
         return current is null ? WriteResult.NotFound : WriteResult.Stale;
     }
+}
+
+/// <summary>The rows a write refers to, locked for its duration (see RowWrites.LockAsync).</summary>
+internal sealed record References(IReadOnlyList<Guid> Events, IReadOnlyList<Guid> Speakers, IReadOnlyList<Guid> Institutions)
+{
+    public static References Of(IEnumerable<Guid>? events = null, IEnumerable<Guid>? speakers = null, IEnumerable<Guid>? institutions = null) =>
+        new((events ?? []).ToList(), (speakers ?? []).ToList(), (institutions ?? []).ToList());
 }
 
 /// <summary>A relation item that is not there (or not under that parent): 404.</summary>

@@ -25,45 +25,47 @@ internal static class EventRelationsApi
                     InstitutionId = institutionId,
                     Role = SnakeCaseEnum<OrganizerRole>.ToName(request.Role!.Value),
                 };
-                return await store.ChangeOrganizerAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+                return await store.ChangeOrganizerAsync(eventId, expected, itemId, values, caller.KeyId, ct,
+                    References.Of(institutions: institutionId is { } i ? [i] : null));
             }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetOrganizerJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventParticipantRequest>("participants", "an event's participants",
             async (eventId, expected, request, itemId, caller, services, ct) =>
             {
                 var resolver = services.GetRequiredService<Resolver>();
-                object? values = request is null ? null : new
+                if (request is null)
                 {
-                    SpeakerId = await resolver.SpeakerAsync(request.Speaker!, "speaker", ct),
-                    Role = SnakeCaseEnum<ParticipantRole>.ToName(request.Role!.Value),
-                    Institutions = await resolver.InstitutionsAsync(request.Institutions ?? [], "institutions", ct),
-                };
-                return await services.GetRequiredService<EventsStore>().ChangeParticipantAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+                    return await services.GetRequiredService<EventsStore>().ChangeParticipantAsync(eventId, expected, itemId, null, caller.KeyId, ct);
+                }
+                var speakerId = await resolver.SpeakerAsync(request.Speaker!, "speaker", ct);
+                var institutions = await resolver.InstitutionsAsync(request.Institutions ?? [], "institutions", ct);
+                var values = new { SpeakerId = speakerId, Role = SnakeCaseEnum<ParticipantRole>.ToName(request.Role!.Value), Institutions = institutions };
+                return await services.GetRequiredService<EventsStore>().ChangeParticipantAsync(eventId, expected, itemId, values, caller.KeyId, ct,
+                    References.Of(speakers: [speakerId], institutions: institutions));
             }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetParticipantJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventQuoteRequest>("quotes", "an event's quotes",
             async (eventId, expected, request, itemId, caller, services, ct) =>
             {
-                object? values = request is null ? null : new
-                {
-                    SpeakerId = await services.GetRequiredService<Resolver>().SpeakerAsync(request.Speaker!, "speaker", ct),
-                    request.Text,
-                };
-                return await services.GetRequiredService<EventsStore>().ChangeQuoteAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+                Guid? speakerId = request is null ? null : await services.GetRequiredService<Resolver>().SpeakerAsync(request.Speaker!, "speaker", ct);
+                object? values = request is null ? null : new { SpeakerId = speakerId, request.Text };
+                return await services.GetRequiredService<EventsStore>().ChangeQuoteAsync(eventId, expected, itemId, values, caller.KeyId, ct,
+                    References.Of(speakers: speakerId is { } s ? [s] : null));
             }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetQuoteJsonAsync(eventId, itemId, ct)), ReadBackAsync);
 
         group.MapRelation("Event", Target, new Relation<EventAcknowledgementRequest>("acknowledgements", "an event's acknowledgements",
             async (eventId, expected, request, itemId, caller, services, ct) =>
             {
                 var resolver = services.GetRequiredService<Resolver>();
-                object? values = request is null ? null : new
+                if (request is null)
                 {
-                    FromId = await resolver.InstitutionAsync(request.From!, "from", ct),
-                    ToId = await resolver.SpeakerAsync(request.To!, "to", ct),
-                    Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value),
-                    request.Description,
-                };
-                return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, values, caller.KeyId, ct);
+                    return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, null, caller.KeyId, ct);
+                }
+                var fromId = await resolver.InstitutionAsync(request.From!, "from", ct);
+                var toId = await resolver.SpeakerAsync(request.To!, "to", ct);
+                var values = new { FromId = fromId, ToId = toId, Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value), request.Description };
+                return await services.GetRequiredService<EventsStore>().ChangeAcknowledgementAsync(eventId, expected, itemId, values, caller.KeyId, ct,
+                    References.Of(speakers: [toId], institutions: [fromId]));
             }, (eventId, itemId, services, ct) => services.GetRequiredService<EventsStore>().GetAcknowledgementJsonAsync(eventId, itemId, ct)), ReadBackAsync);
         return routes;
     }

@@ -236,7 +236,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
             EventId = id,
             Institutions = organizers.Select(o => o.Institution).ToArray(),
             Roles = organizers.Select(o => o.Role).ToArray(),
-        }, transaction, cancellationToken: ct)));
+        }, transaction, cancellationToken: ct)), References.Of(institutions: organizers.Select(o => o.Institution)));
 
     /// <summary>Replaces the event's fields; <paramref name="published"/> null keeps the current value.</summary>
     public Task<WriteResult> UpdateAsync(Guid id, long? expected, EventRow row, bool? published, Guid keyId, CancellationToken ct) =>
@@ -310,21 +310,21 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
 
     private const string AcknowledgementDeleteSql = "DELETE FROM event_acknowledgements WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
 
-    public Task<WriteResult> ChangeOrganizerAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+    public Task<WriteResult> ChangeOrganizerAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct, References? references = null) =>
         RowWrites.RelationAsync(dataSource, "events", "event", "event_organizer", eventId, expected, itemId, values,
-            OrganizerInsertSql, OrganizerUpdateSql, OrganizerDeleteSql, keyId, ct);
+            OrganizerInsertSql, OrganizerUpdateSql, OrganizerDeleteSql, keyId, ct, references);
 
-    public Task<WriteResult> ChangeParticipantAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+    public Task<WriteResult> ChangeParticipantAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct, References? references = null) =>
         RowWrites.RelationAsync(dataSource, "events", "event", "event_participant", eventId, expected, itemId, values,
-            ParticipantInsertSql, ParticipantUpdateSql, ParticipantDeleteSql, keyId, ct);
+            ParticipantInsertSql, ParticipantUpdateSql, ParticipantDeleteSql, keyId, ct, references);
 
-    public Task<WriteResult> ChangeQuoteAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+    public Task<WriteResult> ChangeQuoteAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct, References? references = null) =>
         RowWrites.RelationAsync(dataSource, "events", "event", "event_quote", eventId, expected, itemId, values,
-            QuoteInsertSql, QuoteUpdateSql, QuoteDeleteSql, keyId, ct);
+            QuoteInsertSql, QuoteUpdateSql, QuoteDeleteSql, keyId, ct, references);
 
-    public Task<WriteResult> ChangeAcknowledgementAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+    public Task<WriteResult> ChangeAcknowledgementAsync(Guid eventId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct, References? references = null) =>
         RowWrites.RelationAsync(dataSource, "events", "event", "event_acknowledgement", eventId, expected, itemId, values,
-            AcknowledgementInsertSql, AcknowledgementUpdateSql, AcknowledgementDeleteSql, keyId, ct);
+            AcknowledgementInsertSql, AcknowledgementUpdateSql, AcknowledgementDeleteSql, keyId, ct, references);
 
     private const string OrganizerJsonSql = """
         SELECT jsonb_build_object('institution', institution_id, 'role', role)

@@ -198,10 +198,31 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     }
 
     public Task<(Guid Id, long Version)> CreateAsync(InstitutionRow row, Guid keyId, CancellationToken ct) =>
-        RowWrites.InsertAsync(dataSource, "institution", InsertSql, Parameters(row, keyId), keyId, ct);
+        RowWrites.InsertAsync(dataSource, "institution", InsertSql, Parameters(row, keyId), keyId, ct,
+            references: References.Of(institutions: row.ParentId is { } p ? [p] : null));
 
+    /// <summary>
+    /// Parent changes are serialised by a transaction-level advisory lock and checked for cycles inside the
+    /// transaction, so two concurrent changes cannot together make an institution its own ancestor.
+    /// </summary>
     public Task<WriteResult> UpdateAsync(Guid id, long? expected, InstitutionRow row, Guid keyId, CancellationToken ct) =>
-        RowWrites.UpdateAsync(dataSource, "institutions", "institution", UpdateSql, id, Parameters(row, keyId, id, expected), keyId, ct);
+        RowWrites.UpdateAsync(dataSource, "institutions", "institution", UpdateSql, id, Parameters(row, keyId, id, expected), keyId, ct,
+            async (connection, transaction) =>
+            {
+                if (row.ParentId is not { } parent)
+                {
+                    return;
+                }
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = HierarchyLockKey }, transaction, cancellationToken: ct));
+                if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CycleSql, new { Id = id, ParentId = parent }, transaction, cancellationToken: ct)))
+                {
+                    throw new RequestValidationException(new() { ["parent"] = ["An institution cannot be its own ancestor."] });
+                }
+            },
+            References.Of(institutions: row.ParentId is { } p ? [p] : null));
+
+    /// <summary>Advisory lock key for changes of the institution hierarchy: "RTPARENT".</summary>
+    private const long HierarchyLockKey = 0x5254504152454E54;
 
     /// <summary>Refused (409) while live events, people or child institutions still refer to it.</summary>
     public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>

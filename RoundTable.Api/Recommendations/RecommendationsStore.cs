@@ -206,13 +206,18 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
         {
             await connection.ExecuteAsync(new CommandDefinition(FirstStatusSql, new { Id = id }, transaction, cancellationToken: ct));
             await ReplaceRelationsAsync(connection, transaction, id, row, ct);
-        });
+        }, ReferencesOf(row));
 
     public Task<WriteResult> UpdateAsync(Guid id, long? expected, RecommendationWriteRow row, Guid keyId, CancellationToken ct) =>
         RowWrites.UpdateAsync(dataSource, "recommendations", "recommendation", UpdateSql, id, new
         {
             Id = id, Expected = expected, row.Slug, row.EventId, row.Title, row.Body, row.TargetAudience,
-        }, keyId, ct, (connection, transaction) => ReplaceRelationsAsync(connection, transaction, id, row, ct));
+        }, keyId, ct, (connection, transaction) => ReplaceRelationsAsync(connection, transaction, id, row, ct), ReferencesOf(row));
+
+    private static References ReferencesOf(RecommendationWriteRow row) => References.Of(
+        events: [row.EventId],
+        speakers: row.Proposers.Select(p => p.SpeakerId).OfType<Guid>(),
+        institutions: row.Proposers.Select(p => p.InstitutionId).OfType<Guid>());
 
     /// <summary>Sets the status and appends it to the history, conditionally on <paramref name="expected"/>.</summary>
     public Task<WriteResult> ChangeStatusAsync(Guid id, long expected, string status, DateOnly changedOn, Localization.LocalizedText? note, Guid keyId, CancellationToken ct) =>

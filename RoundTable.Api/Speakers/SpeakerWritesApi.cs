@@ -31,14 +31,10 @@ internal static class SpeakerWritesApi
         group.MapRelation("Speaker", services => Target(services.GetRequiredService<SpeakersStore>()),
             new Relation<AffiliationRequest>("affiliations", "a speaker's affiliations", async (speakerId, expected, request, itemId, caller, services, ct) =>
             {
-                object? values = request is null ? null : new
-                {
-                    InstitutionId = await services.GetRequiredService<Database.Resolver>().InstitutionAsync(request.Institution!, "institution", ct),
-                    request.Position,
-                    request.StartDate,
-                    request.EndDate,
-                };
-                return await services.GetRequiredService<SpeakersStore>().ChangeAffiliationAsync(speakerId, expected, itemId, values, caller.KeyId, ct);
+                Guid? institutionId = request is null ? null : await services.GetRequiredService<Database.Resolver>().InstitutionAsync(request.Institution!, "institution", ct);
+                object? values = request is null ? null : new { InstitutionId = institutionId, request.Position, request.StartDate, request.EndDate };
+                return await services.GetRequiredService<SpeakersStore>().ChangeAffiliationAsync(speakerId, expected, itemId, values, caller.KeyId, ct,
+                    Database.References.Of(institutions: institutionId is { } i ? [i] : null));
             }, (speakerId, itemId, services, ct) => services.GetRequiredService<SpeakersStore>().GetAffiliationJsonAsync(speakerId, itemId, ct)),
             async (id, services, ct) => await services.GetRequiredService<SpeakersStore>().GetAsync(new ResourceKey(id, null), ct) is { } d
                 ? SpeakerMappings.ToResponse(d.Speaker, d.Affiliations) : null);

@@ -183,9 +183,9 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
 
     private const string AffiliationDeleteSql = "DELETE FROM speaker_affiliations WHERE id = @ItemId AND speaker_id = @ParentId RETURNING id";
 
-    public Task<WriteResult> ChangeAffiliationAsync(Guid speakerId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct) =>
+    public Task<WriteResult> ChangeAffiliationAsync(Guid speakerId, long? expected, Guid? itemId, object? values, Guid keyId, CancellationToken ct, References? references = null) =>
         RowWrites.RelationAsync(dataSource, "speakers", "speaker", "speaker_affiliation", speakerId, expected, itemId, values,
-            AffiliationInsertSql, AffiliationUpdateSql, AffiliationDeleteSql, keyId, ct);
+            AffiliationInsertSql, AffiliationUpdateSql, AffiliationDeleteSql, keyId, ct, references);
 
     private const string AffiliationJsonSql = """
         SELECT jsonb_build_object('institution', institution_id, 'position', position, 'startDate', start_date, 'endDate', end_date)
