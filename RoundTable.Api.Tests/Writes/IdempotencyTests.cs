@@ -115,4 +115,30 @@ public sealed class IdempotencyTests : WriteApiTest
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["Idempotency-Key"]);
     }
+
+    [Fact]
+    public async Task Every_post_route_accepts_an_idempotency_key()
+    {
+        var document = await GetJsonAsync("/openapi/v1.json");
+        var posts = document["paths"]!.AsObject().Select(p => p.Value!["post"]).OfType<System.Text.Json.Nodes.JsonNode>().ToList();
+        Assert.True(posts.Count >= 10);
+        Assert.All(posts, post => Assert.Contains(post["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key"));
+
+        // A relation POST replayed: one quote, the same answer twice.
+        async Task<HttpResponseMessage> SendQuoteAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{RoundTable}/quotes");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IituKey);
+            request.Headers.Add("Idempotency-Key", "quote-once");
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+            request.Content = System.Net.Http.Json.JsonContent.Create(new { speaker = "kilkon-ko", text = new { en = "Once." } });
+            return await Client.SendAsync(request);
+        }
+        using var first = await SendQuoteAsync();
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        using var again = await SendQuoteAsync();
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM event_quotes"));
+    }
 }

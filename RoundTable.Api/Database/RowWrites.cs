@@ -59,10 +59,11 @@ internal static class RowWrites
     /// <summary>Sets the tombstone, audits it, then lets <paramref name="then"/> refuse (throw) or cascade.</summary>
     public static async Task<WriteResult> SoftDeleteAsync(
         NpgsqlDataSource dataSource, string table, string resourceType, Guid id, long? expected, Guid keyId, CancellationToken ct,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null)
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? then = null, References? references = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await LockAsync(connection, transaction, references, ct);
         var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             $"UPDATE {table} SET deleted_at = now() {Conditional}", new { Id = id, Expected = expected }, transaction, cancellationToken: ct));
         if (version is null)
@@ -133,6 +134,10 @@ internal static class RowWrites
         {
             return;
         }
+        if (references.Serialize is { } key)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = key }, transaction, cancellationToken: ct));
+        }
         foreach (var (table, ids) in new[] { ("events", references.Events), ("speakers", references.Speakers), ("institutions", references.Institutions) })
         {
             var wanted = ids.Distinct().ToArray();
@@ -160,7 +165,8 @@ internal static class RowWrites
 }
 
 /// <summary>The rows a write refers to, locked for its duration (see RowWrites.LockAsync).</summary>
-internal sealed record References(IReadOnlyList<Guid> Events, IReadOnlyList<Guid> Speakers, IReadOnlyList<Guid> Institutions)
+/// <param name="Serialize">An advisory lock to take first, for writes that must not run side by side at all.</param>
+internal sealed record References(IReadOnlyList<Guid> Events, IReadOnlyList<Guid> Speakers, IReadOnlyList<Guid> Institutions, long? Serialize = null)
 {
     public static References Of(IEnumerable<Guid>? events = null, IEnumerable<Guid>? speakers = null, IEnumerable<Guid>? institutions = null) =>
         new((events ?? []).ToList(), (speakers ?? []).ToList(), (institutions ?? []).ToList());

@@ -4,7 +4,7 @@ using RoundTable.Api.Auth;
 namespace RoundTable.Api.Http;
 
 /// <summary>
-/// One relation of a resource, writable at /{parent}/{idOrSlug}/{Name} (POST) and /{Name}/{itemId} (PUT, DELETE).
+/// One relation of a resource, writable at /{parent}/{idOrSlug}/{Name} (POST) and /{Name}/{itemId} (PUT, PATCH, DELETE).
 /// Every change is conditional on the parent's ETag and answers with the parent's new ETag (and, for POST and PUT,
 /// its new representation). <see cref="Change"/> gets the parent id, the expected parent version, the request (null
 /// for DELETE) and the item id (null for POST); <see cref="Current"/> renders an entry as the body a PUT would send,
@@ -18,7 +18,7 @@ internal sealed record Relation<TRequest>(
 
 internal static class RelationEndpoints
 {
-    /// <summary>Maps POST, PUT and DELETE of a relation; <paramref name="readBack"/> renders the parent afterwards.</summary>
+    /// <summary>Maps POST, PUT, PATCH and DELETE of a relation; <paramref name="readBack"/> renders the parent afterwards.</summary>
     public static void MapRelation<TRequest, TParent>(
         this RouteGroupBuilder group, string operationPrefix, Func<IServiceProvider, WriteTarget> target,
         Relation<TRequest> relation, Func<Guid, IServiceProvider, CancellationToken, Task<TParent?>> readBack)
@@ -30,18 +30,18 @@ internal static class RelationEndpoints
                 {
                     var (id, problem) = await WriteEndpoints.ChangeAsync(target(context.RequestServices), idOrSlug, context,
                         (id, expected, caller) => relation.Change(id, expected, request, null, caller, context.RequestServices, ct), ct);
-                    // The relation is part of its parent: the parent is what was changed, and where it is read.
                     if (problem is not null)
                     {
                         return problem;
                     }
-                    // The change may have taken the parent out of the caller's sight (a draft it no longer organizes).
+                    // The relation is part of its parent: the parent is what changed, and what is answered. The change
+                    // may also have taken the parent out of the caller's sight (a draft it no longer organizes).
                     return await readBack(id, context.RequestServices, ct) is { } parent
                         ? TypedResults.Created(context.Request.Path.Value![..context.Request.Path.Value!.LastIndexOf('/')], parent)
                         : Problems.NotFound("resource", idOrSlug);
                 })
             .WithName($"add{operationPrefix}{Singular(name)}").WithSummary($"Add to {relation.Summary} (If-Match of the parent required)")
-            .Validate<TRequest>().RequireKey().WithWriteProblems(conditional: true);
+            .Validate<TRequest>().RequireKey().Idempotent().WithWriteProblems(conditional: true);
         group.MapPut($"/{{idOrSlug}}/{relation.Name}/{{itemId:guid}}",
                 async Task<Results<Ok<TParent>, ProblemHttpResult>> (string idOrSlug, Guid itemId, TRequest request, HttpContext context, CancellationToken ct) =>
                 {

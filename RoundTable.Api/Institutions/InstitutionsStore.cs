@@ -198,8 +198,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     }
 
     public Task<(Guid Id, long Version)> CreateAsync(InstitutionRow row, Guid keyId, CancellationToken ct) =>
-        RowWrites.InsertAsync(dataSource, "institution", InsertSql, Parameters(row, keyId), keyId, ct,
-            references: References.Of(institutions: row.ParentId is { } p ? [p] : null));
+        RowWrites.InsertAsync(dataSource, "institution", InsertSql, Parameters(row, keyId), keyId, ct, references: Hierarchy(row));
 
     /// <summary>
     /// Parent changes are serialised by a transaction-level advisory lock and checked for cycles inside the
@@ -213,16 +212,22 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
                 {
                     return;
                 }
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = HierarchyLockKey }, transaction, cancellationToken: ct));
                 if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CycleSql, new { Id = id, ParentId = parent }, transaction, cancellationToken: ct)))
                 {
                     throw new RequestValidationException(new() { ["parent"] = ["An institution cannot be its own ancestor."] });
                 }
             },
-            References.Of(institutions: row.ParentId is { } p ? [p] : null));
+            Hierarchy(row));
 
     /// <summary>Advisory lock key for changes of the institution hierarchy: "RTPARENT".</summary>
     private const long HierarchyLockKey = 0x5254504152454E54;
+
+    /// <summary>
+    /// Writes that set a parent, and deletes, run one at a time: a parent cannot be deleted under a new child, and two
+    /// parent changes cannot form a cycle. (A share lock on the parent row would deadlock two opposite changes.)
+    /// </summary>
+    private static References? Hierarchy(InstitutionRow row) =>
+        row.ParentId is null ? null : References.Of() with { Serialize = HierarchyLockKey };
 
     /// <summary>Refused (409) while live events, people or child institutions still refer to it.</summary>
     public Task<WriteResult> DeleteAsync(Guid id, long? expected, Guid keyId, CancellationToken ct) =>
@@ -232,7 +237,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
             {
                 throw new ConflictException("Live events, people or child institutions still refer to this institution: change or delete them first.");
             }
-        });
+        }, References.Of() with { Serialize = HierarchyLockKey });
 
     private static object Parameters(InstitutionRow row, Guid keyId, Guid? id = null, long? expected = null) => new
     {

@@ -36,7 +36,7 @@ internal static class RecommendationWritesApi
         group.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus")
             .WithSummary("Move a recommendation to a new status; the change is appended to its history (If-Match required)")
             .WithDescription("Allowed: proposed → accepted, in_progress or rejected; accepted → in_progress, implemented or rejected; in_progress → implemented or rejected. implemented and rejected are final.")
-            .Validate<StatusChangeRequest>().RequireKey().WithWriteProblems(conditional: true);
+            .Validate<StatusChangeRequest>().RequireKey().Idempotent().WithWriteProblems(conditional: true);
         return routes;
     }
 
