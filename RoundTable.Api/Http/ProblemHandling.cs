@@ -19,6 +19,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "That conflicts with an existing resource.",
                 Detail = "A slug, key or relation like this one already exists. Slugs stay taken after a delete, so that old links never point at something else.",
             },
+            // Two writes that waited on each other: nothing was written by this one, and a retry will go through.
+            PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "A concurrent change got in the way.",
+                Detail = "Nothing was written: retry the request.",
+            },
             PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
