@@ -1,19 +1,24 @@
 using RoundTable.Api;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Changes;
 using RoundTable.Api.Database;
 using RoundTable.Api.Events;
 using RoundTable.Api.Health;
 using RoundTable.Api.Http;
 using RoundTable.Api.Institutions;
+using RoundTable.Api.Localization;
 using RoundTable.Api.OpenApi;
 using RoundTable.Api.Recommendations;
+using RoundTable.Api.Search;
 using RoundTable.Api.Speakers;
 using RoundTable.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.UseRoundTableContracts());
+builder.Services.Configure<LanguageOptions>(builder.Configuration.GetSection(LanguageOptions.Section));
 builder.Services.AddRoundTableProblems();
+builder.Services.Configure<CachingOptions>(builder.Configuration.GetSection(CachingOptions.Section));
 builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
 builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
 builder.Services.AddRoundTableDatabase(builder.Configuration);
@@ -22,6 +27,7 @@ builder.Services.AddRoundTableRateLimits(builder.Configuration);
 builder.Services.AddRoundTableValidators();
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
+builder.Services.AddRoundTableCors(builder.Configuration);
 
 var app = builder.Build();
 
@@ -32,6 +38,9 @@ if (Commands.IsCommand(args))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
+app.UseMiddleware<LanguageNegotiation>();
+app.UseMiddleware<HttpCaching>();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -47,6 +56,8 @@ app.MapInstitutions();
 app.MapInstitutionWrites();
 app.MapRecommendations();
 app.MapRecommendationWrites();
+app.MapSearch();
+app.MapChanges();
 app.MapApiKeys();
 
 await app.PrepareDatabaseAsync();

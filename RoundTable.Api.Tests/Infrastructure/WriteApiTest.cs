@@ -57,6 +57,14 @@ public abstract class WriteApiTest : ApiTest
         return await Client.SendAsync(request);
     }
 
+    /// <summary>The row version an item ETag ("version.digest") carries.</summary>
+    protected static long VersionOf(HttpResponseMessage response)
+    {
+        var tag = response.Headers.ETag?.Tag ?? throw new Xunit.Sdk.XunitException("No ETag.");
+        var inner = tag.Trim('"');
+        return long.Parse(inner.Contains('.') ? inner[..inner.IndexOf('.')] : inner, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     protected static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();

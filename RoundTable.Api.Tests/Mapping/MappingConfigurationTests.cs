@@ -28,7 +28,8 @@ public sealed class MappingConfigurationTests
             CreatedAt = created, UpdatedAt = created, Version = 3,
         };
         var summary = row.Map<EventSummary>();
-        Assert.Equal("Round table", summary.Title);
+        Assert.Equal("Round table", summary.Title["en"]);
+        Assert.Equal("Дөңгелек үстел", summary.Title["kk"]);
         Assert.Equal(EventKind.RoundTable, summary.Kind);
         Assert.Equal(TimeSpan.Zero, summary.CreatedAt.Offset);
         Assert.Null(summary.City);
@@ -41,12 +42,12 @@ public sealed class MappingConfigurationTests
         Assert.Null(institution.Map<InstitutionResponse>().Parent);
 
         var speaker = new SpeakerRow { Id = Guid.NewGuid(), Slug = "k", FullName = new LocalizedText { ["ko"] = "고길곤" } };
-        Assert.Equal("고길곤", speaker.Map<SpeakerSummary>().FullName);
+        Assert.Equal("고길곤", speaker.Map<SpeakerSummary>().FullName["ko"]);
 
         var proposer = new ProposerRow { Id = Guid.NewGuid(), InstitutionId = Guid.NewGuid(), InstitutionSlug = "i", InstitutionName = LocalizedText.English("I") };
         var mapped = proposer.Map<ProposerResponse>();
         Assert.Null(mapped.Speaker);
-        Assert.Equal("I", mapped.Institution!.Name);
+        Assert.Equal("I", mapped.Institution!.Name["en"]);
 
         var recommendation = new RecommendationRow { Id = Guid.NewGuid(), Slug = "r", Title = LocalizedText.English("R"), Status = "in_progress", Themes = ["a"] };
         Assert.Equal(RecommendationStatus.InProgress, recommendation.Map<RecommendationSummary>().Status);

@@ -18,7 +18,7 @@ public sealed class EventRelationWriteTests : WriteApiTest
         using var created = await SendAsync(HttpMethod.Post, $"{RoundTable}/participants", IituKey,
             new { speaker = "guest-person", role = "guest", institutions = new[] { "iitu", "european-university" } }, "\"1\"");
         var ev = await BodyAsync(created, HttpStatusCode.Created);
-        Assert.Equal("\"2\"", created.Headers.ETag!.Tag);
+        Assert.Equal(2, VersionOf(created));
         Assert.Equal(RoundTable, created.Headers.Location!.OriginalString);
         Assert.Equal(2, ev["version"]!.GetValue<long>());
         var guest = ev["participants"]!.AsArray().Single(p => p!["speaker"]!["slug"]!.GetValue<string>() == "guest-person")!;
@@ -35,7 +35,7 @@ public sealed class EventRelationWriteTests : WriteApiTest
         await ProblemAsync(stale, HttpStatusCode.PreconditionFailed);
         using var removed = await SendAsync(HttpMethod.Delete, $"{RoundTable}/participants/{participantId}", IituKey, ifMatch: "\"3\"");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
-        Assert.Equal("\"4\"", removed.Headers.ETag!.Tag);
+        Assert.Equal(4, VersionOf(removed));
         Assert.Equal(6, (await GetJsonAsync(RoundTable))["participants"]!.AsArray().Count);
         using var again = await SendAsync(HttpMethod.Delete, $"{RoundTable}/participants/{participantId}", IituKey, ifMatch: "\"4\"");
         await ProblemAsync(again, HttpStatusCode.NotFound);

@@ -13,7 +13,7 @@ public sealed class EventWriteTests : WriteApiTest
         var body = await BodyAsync(created, HttpStatusCode.Created);
         var id = body["id"]!.GetValue<string>();
         Assert.Equal($"/api/v1/events/{id}", created.Headers.Location!.OriginalString);
-        Assert.Equal("\"1\"", created.Headers.ETag!.Tag);
+        Assert.Equal(1, VersionOf(created));
         Assert.Equal("Digital skills seminar", body["title"]!.GetValue<string>());
         Assert.Equal("2025-03-01T05:00:00+00:00", body["startsAt"]!.GetValue<string>());
         Assert.Equal("iitu", body["organizers"]![0]!["institution"]!["slug"]!.GetValue<string>());
@@ -30,7 +30,7 @@ public sealed class EventWriteTests : WriteApiTest
         Assert.Equal("held", after["status"]!.GetValue<string>());
         Assert.Equal("IITU, hall 1", after["venue"]!.GetValue<string>());
         Assert.Equal(2, after["version"]!.GetValue<long>());
-        Assert.Equal("\"2\"", updated.Headers.ETag!.Tag);
+        Assert.Equal(2, VersionOf(updated));
 
         using var stale = await SendAsync(HttpMethod.Put, $"/api/v1/events/{id}", IituKey, replacement.ToJsonString(), "\"1\"");
         await ProblemAsync(stale, HttpStatusCode.PreconditionFailed);
@@ -137,12 +137,12 @@ public sealed class EventWriteTests : WriteApiTest
     {
         using var get = await Client.GetAsync(RoundTable);
         var etag = get.Headers.ETag!.Tag;
-        Assert.Equal("\"1\"", etag);
+        Assert.Equal(1, VersionOf(get));
         Assert.False(get.Headers.ETag.IsWeak);
         using var patched = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", etag, "application/merge-patch+json");
-        Assert.Equal("\"2\"", patched.Headers.ETag!.Tag);
+        Assert.Equal(2, VersionOf(patched));
         using var again = await Client.GetAsync(RoundTable);
-        Assert.Equal("\"2\"", again.Headers.ETag!.Tag);
+        Assert.Equal(2, VersionOf(again));
     }
 
     [Fact]

@@ -26,6 +26,8 @@ internal static class DatabaseSetup
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<Seeder>();
         services.AddSingleton<EventsStore>();
+        services.AddSingleton<Search.SearchStore>();
+        services.AddSingleton<Changes.ChangesStore>();
         services.AddSingleton<SpeakersStore>();
         services.AddSingleton<InstitutionsStore>();
         services.AddSingleton<RecommendationsStore>();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using RoundTable.Api.Localization;
 using RoundTable.Api.Http;
 using RoundTable.Api.Recommendations;
 
@@ -17,7 +19,7 @@ namespace RoundTable.Api.Events;
 public sealed record EventSummary(
     Guid Id,
     string Slug,
-    string Title,
+    LocalizedText Title,
     EventKind Kind,
     EventStatus Status,
     DateOnly StartDate,
@@ -25,18 +27,31 @@ public sealed record EventSummary(
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
     string? TimeZone,
-    string? City,
+    LocalizedText? City,
     string? Country,
     bool Published,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>With include=organizers.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EventOrganizerResponse>? Organizers { get; init; }
+
+    /// <summary>With include=participants.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EventParticipantResponse>? Participants { get; init; }
+
+    /// <summary>With include=recommendations.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RecommendationSummary>? Recommendations { get; init; }
+}
 
 /// <summary>An event with everything that happened at it.</summary>
 public sealed record EventResponse(
     Guid Id,
     string Slug,
-    string Title,
+    LocalizedText Title,
     EventKind Kind,
     EventStatus Status,
     DateOnly StartDate,
@@ -44,10 +59,10 @@ public sealed record EventResponse(
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
     string? TimeZone,
-    string? Venue,
-    string? City,
+    LocalizedText? Venue,
+    LocalizedText? City,
     string? Country,
-    string? Summary,
+    LocalizedText? Summary,
     string? SourceUrl,
     SourceResponse? Source,
     IReadOnlyList<EventOrganizerResponse> Organizers,
@@ -67,8 +82,7 @@ public sealed record EventOrganizerResponse(Guid Id, InstitutionRef Institution,
 public sealed record EventParticipantResponse(Guid Id, SpeakerRef Speaker, ParticipantRole Role, IReadOnlyList<InstitutionRef> Institutions);
 
 /// <summary>Words a participant said at the event.</summary>
-/// <param name="Language">Language tag of <paramref name="Text"/>.</param>
-public sealed record EventQuoteResponse(Guid Id, SpeakerRef Speaker, string Text, string Language);
+public sealed record EventQuoteResponse(Guid Id, SpeakerRef Speaker, LocalizedText Text);
 
 /// <summary>Recognition given at the event by an institution to a person.</summary>
-public sealed record EventAcknowledgementResponse(Guid Id, InstitutionRef From, SpeakerRef To, AcknowledgementKind Kind, string? Description);
+public sealed record EventAcknowledgementResponse(Guid Id, InstitutionRef From, SpeakerRef To, AcknowledgementKind Kind, LocalizedText? Description);

@@ -23,9 +23,7 @@ internal sealed class EventMappings : IRegister
             .Map(d => d.Name, s => s.InstitutionName)
             .Map(d => d.ShortName, s => s.InstitutionShortName);
         config.NewConfig<EventQuoteRow, EventQuoteResponse>()
-            .Map(d => d.Speaker, s => Refs.Speaker(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific))
-            .Map(d => d.Text, s => s.Text.Resolve(Localization.LocalizedText.DefaultLanguage))
-            .Map(d => d.Language, s => s.Text.LanguageOf(Localization.LocalizedText.DefaultLanguage));
+            .Map(d => d.Speaker, s => Refs.Speaker(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific));
         // A request fills the writable columns of a row; the server-owned ones stay default and are not written.
         config.NewConfig<EventWriteRequest, EventRow>()
             .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.ToName(s.Kind!.Value))

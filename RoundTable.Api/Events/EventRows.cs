@@ -7,6 +7,9 @@ namespace RoundTable.Api.Events;
 
 internal sealed class EventRow : SourcedRow
 {
+    /// <summary>The list's sort key as text (ListQuery), for the next page's cursor.</summary>
+    public string? SortKey { get; set; }
+
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
     public LocalizedText Title { get; set; } = [];
@@ -96,3 +99,10 @@ internal sealed record EventDetails(
     IReadOnlyList<EventQuoteRow> Quotes,
     IReadOnlyList<EventAcknowledgementRow> Acknowledgements,
     IReadOnlyList<Recommendations.RecommendationRow> Recommendations);
+
+/// <summary>The relations of a page of events (null where not included).</summary>
+internal sealed record EventIncludes(
+    IReadOnlyList<EventOrganizerRow>? Organizers,
+    IReadOnlyList<EventParticipantRow>? Participants,
+    IReadOnlyList<ParticipantInstitutionRow>? ParticipantInstitutions,
+    IReadOnlyList<Recommendations.RecommendationRow>? Recommendations);

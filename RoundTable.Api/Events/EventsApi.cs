@@ -20,12 +20,14 @@ internal static class EventsApi
         var group = routes.MapGroup("/api/v1/events").WithTags("Events");
 
         group.MapGet("/", ListEvents).WithName("listEvents")
-            .WithSummary("List events").WithDescription("Events in a stable order (by id), one page at a time.")
-            .WithReadProblems(item: false);
+            .WithSummary("List, search or export events")
+            .WithDescription("Events one page at a time (by default in creation order), filtered, searched (q) and sorted; "
+                + "include= embeds organizers, participants and recommendations. format=csv|ndjson (or Accept) streams the whole list.")
+            .WithList(EventsStore.List);
         group.MapGet("/{idOrSlug}", GetEvent).WithName("getEvent")
             .WithSummary("Get an event with its organizers, participants, quotes, acknowledgements and recommendations")
             .WithDescription("The ETag header carries the event's version: send it as If-Match to change the event.")
-            .WithReadProblems();
+            .WithLinkedData().WithReadProblems();
         group.MapGet("/{idOrSlug}/organizers", ListOrganizers).WithName("listEventOrganizers")
             .WithSummary("List the institutions that organized an event").WithReadProblems();
         group.MapGet("/{idOrSlug}/participants", ListParticipants).WithName("listEventParticipants")
@@ -33,6 +35,12 @@ internal static class EventsApi
             .WithReadProblems();
         group.MapGet("/{idOrSlug}/recommendations", ListRecommendations).WithName("listEventRecommendations")
             .WithSummary("List the recommendations that came out of an event").WithReadProblems();
+
+        routes.MapGet("/api/v1/events.ics", EventsCalendar).WithTags("Events").WithName("getEventsCalendar")
+            .WithSummary("Events as an iCalendar feed (RFC 5545)")
+            .WithDescription("The events the list's filters select (from, to, kind, status, country, organizer, institution, participant, theme, q), "
+                + "each with organizer, participants as attendees, location, URL, status and time zone. Subscribe to it from a calendar.")
+            .WithMetadata(EventsStore.List).WithCalendar().WithReadProblems(item: false);
 
         group.MapPost("/", CreateEvent).WithName("createEvent")
             .WithSummary("Create an event")
@@ -53,13 +61,35 @@ internal static class EventsApi
         return routes;
     }
 
-    private static Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult>> ListEvents(
-        [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<EventSummary>(), ct);
+    private static Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult, ExportResult<EventSummary>>> ListEvents(
+        HttpContext context, EventsStore store, CancellationToken ct) =>
+        ListEndpoints.Handle(context, new ListSource<EventRow, EventSummary>(EventsStore.List, "events",
+            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<EventSummary>(),
+            (items, includes, token) => IncludeAsync(store, items, includes, token)), ct);
 
-    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
+    private static Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> EventsCalendar(
+        HttpContext context, EventsStore store, CancellationToken ct) =>
+        EventCalendar.HandleAsync(context, store, new Dictionary<string, string>(), "events", ct);
+
+    /// <summary>include=organizers,participants,recommendations: one batch for the whole page.</summary>
+    private static async Task<IReadOnlyList<EventSummary>> IncludeAsync(
+        EventsStore store, IReadOnlyList<EventSummary> items, IReadOnlySet<string> includes, CancellationToken ct)
+    {
+        var found = await store.IncludeAsync(items.Select(i => i.Id).ToList(), includes, ct);
+        var organizers = found.Organizers?.ToLookup(o => o.EventId);
+        var participants = found.Participants?.ToLookup(p => p.EventId);
+        var recommendations = found.Recommendations?.ToLookup(r => r.EventId);
+        return items.Select(e => e with
+        {
+            Organizers = organizers?[e.Id].Select(o => o.Map<EventOrganizerResponse>()).ToList(),
+            Participants = participants is null ? null : EventMappings.ToParticipants(participants[e.Id].ToList(), found.ParticipantInstitutions!),
+            Recommendations = recommendations?[e.Id].Select(r => r.Map<RecommendationSummary>()).ToList(),
+        }).ToList();
+    }
+
+    private static Task<Results<Ok<EventResponse>, ProblemHttpResult, ContentHttpResult>> GetEvent(
         string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, EventMappings.ToResponse, r => r.Version, ct);
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, EventMappings.ToResponse, r => r.Version, ct, LinkedData.Event);
 
     private static Task<Results<Ok<Page<EventOrganizerResponse>>, ProblemHttpResult>> ListOrganizers(
         string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>

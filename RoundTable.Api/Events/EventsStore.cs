@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using Npgsql;
 using RoundTable.Api.Auth;
@@ -18,13 +19,48 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     // Deleted rows keep a tombstone (deleted_at) and answer 404.
     private const string KeyFilter = $"(e.id = @Id::uuid OR e.slug = @Slug::text) AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
 
-    private const string ListSql = $"""
-        SELECT {SummaryColumns}
-        FROM events e
-        WHERE e.deleted_at IS NULL AND {Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR e.id > @After::uuid)
-        ORDER BY e.id
-        LIMIT @Fetch
-        """;
+    /// <summary>Filters, sorts and search of GET /events (and its exports).</summary>
+    public static readonly ListSpec List = new("event", "e",
+        [
+            ListSpec.Id("e"),
+            new SortSpec("start", "e.start_date", "date", "First day of the event."),
+            new SortSpec("title", "rt_sort_key(e.title)", "text", "Title (English, else the first language), case-insensitive."),
+            ListSpec.UpdatedAt("e"),
+            ListSpec.Relevance("ts_rank(e.search, rt_query(@q))"),
+        ],
+        [
+            new DateFilter("from", "Events ending on or after this day.", "e.end_date >= {0}"),
+            new DateFilter("to", "Events starting on or before this day.", "e.start_date <= {0}"),
+            ValuesFilter.Of<EventKind>("kind", "Kinds of event (comma-separated).", "e.kind"),
+            ValuesFilter.Of<EventStatus>("status", "Statuses (comma-separated).", "e.status"),
+            new CountryFilter("country", "Countries the events are held in (ISO 3166-1 alpha-2, comma-separated).", "e.country"),
+            new ReferenceFilter("organizer", "Events an institution (UUID or slug) organized, co-organized or partnered.", """
+                EXISTS (SELECT 1 FROM event_organizers fo JOIN institutions fi ON fi.id = fo.institution_id
+                        WHERE fo.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug}))
+                """),
+            new ReferenceFilter("institution", "Events an institution (UUID or slug) organized or was represented at by a participant.", """
+                EXISTS (SELECT 1 FROM event_organizers fo JOIN institutions fi ON fi.id = fo.institution_id
+                        WHERE fo.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug})
+                        UNION ALL
+                        SELECT 1 FROM event_participants fp JOIN event_participant_institutions fpi ON fpi.participant_id = fp.id
+                             JOIN institutions fi ON fi.id = fpi.institution_id
+                        WHERE fp.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug}))
+                """),
+            new ReferenceFilter("participant", "Events a person (UUID or slug) took part in.", """
+                EXISTS (SELECT 1 FROM event_participants fp JOIN speakers fs ON fs.id = fp.speaker_id
+                        WHERE fp.event_id = e.id AND (fs.id = {id} OR fs.slug = {slug}))
+                """),
+            new SlugFilter("theme", "Events with a recommendation on this theme (slug).", """
+                EXISTS (SELECT 1 FROM recommendations fr JOIN recommendation_themes frt ON frt.recommendation_id = fr.id
+                        JOIN themes ft ON ft.id = frt.theme_id
+                        WHERE fr.event_id = e.id AND fr.deleted_at IS NULL AND ft.slug = {0})
+                """, "digital-skills"),
+        ],
+        "e.search @@ rt_query(@q)",
+        "ts_rank(e.search, rt_query(@q))",
+        ["organizers", "participants", "recommendations"]);
+
+    private const string ListBase = $"e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
 
     private const string IdSql = $"SELECT e.id FROM events e WHERE {KeyFilter}";
 
@@ -110,12 +146,63 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
         LIMIT @Fetch
         """;
 
-    public async Task<IReadOnlyList<EventRow>> ListAsync(PageRequest page, CancellationToken ct)
+    public Task<IReadOnlyList<EventRow>> ListAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.PageAsync<EventRow>(dataSource, query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), viewer.With(query.Parameters), ct);
+
+    public IAsyncEnumerable<EventRow> StreamAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.StreamAsync<EventRow>(dataSource, query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), viewer.With(query.Parameters), ct);
+
+    /// <summary>Every matching event with the columns a calendar needs (venue, summary, source URL).</summary>
+    public IAsyncEnumerable<EventRow> StreamCalendarAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.StreamAsync<EventRow>(dataSource,
+            query.Sql($"SELECT {SummaryColumns}, e.venue, e.summary, e.source_url", "events e", ListBase), viewer.With(query.Parameters), ct);
+
+    // Includes for a page of events: one batch, whatever the number of events.
+    private const string IncludeOrganizersSql = $"""
+        {OrganizersSelect}
+        WHERE e.id = ANY(@Ids)
+        ORDER BY o.event_id, array_position(ARRAY['organizer', 'co_organizer', 'partner'], o.role), o.id;
+        """;
+
+    private const string IncludeParticipantsSql = $"""
+        {ParticipantsSelect}
+        WHERE e.id = ANY(@Ids)
+        ORDER BY p.event_id, p.id;
+
+        {ParticipantInstitutionsSelect}
+        WHERE e.id = ANY(@Ids)
+        ORDER BY pi.participant_id, pi.created_at, i.id;
+        """;
+
+    private const string IncludeRecommendationsSql = $"""
+        {RecommendationsStore.SummarySelect}
+        WHERE r.event_id = ANY(@Ids) AND r.deleted_at IS NULL
+        ORDER BY r.event_id, r.id;
+        """;
+
+    /// <summary>The relations of a page of events, in one round trip of one query per included relation.</summary>
+    public async Task<EventIncludes> IncludeAsync(IReadOnlyList<Guid> ids, IReadOnlySet<string> includes, CancellationToken ct)
     {
+        var sql = new StringBuilder();
+        if (includes.Contains("organizers"))
+        {
+            sql.AppendLine(IncludeOrganizersSql);
+        }
+        if (includes.Contains("participants"))
+        {
+            sql.AppendLine(IncludeParticipantsSql);
+        }
+        if (includes.Contains("recommendations"))
+        {
+            sql.AppendLine(IncludeRecommendationsSql);
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<EventRow>(
-            new CommandDefinition(ListSql, viewer.With(new { page.After, Fetch = page.FetchCount }), cancellationToken: ct));
-        return rows.AsList();
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new { Ids = ids.ToArray() }, cancellationToken: ct));
+        var organizers = includes.Contains("organizers") ? (await grid.ReadAsync<EventOrganizerRow>()).AsList() : null;
+        var participants = includes.Contains("participants") ? (await grid.ReadAsync<EventParticipantRow>()).AsList() : null;
+        var participantInstitutions = includes.Contains("participants") ? (await grid.ReadAsync<ParticipantInstitutionRow>()).AsList() : null;
+        var recommendations = includes.Contains("recommendations") ? (await grid.ReadAsync<RecommendationRow>()).AsList() : null;
+        return new EventIncludes(organizers, participants, participantInstitutions, recommendations);
     }
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Events;
@@ -12,7 +13,8 @@ using RoundTable.Api.Speakers;
 namespace RoundTable.Api.Http;
 
 /// <summary>Source-generated serialization for every response type (camelCase, enums as snake_case strings).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+// Metadata only: the contracts are customised at run time (LocalizedJson), which the fast path would bypass.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(EventResponse))]
 [JsonSerializable(typeof(EventSummary))]
 [JsonSerializable(typeof(Page<EventSummary>))]
@@ -30,6 +32,8 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(Page<RecommendationSummary>))]
 [JsonSerializable(typeof(Page<ProposerResponse>))]
 [JsonSerializable(typeof(HealthReportResponse))]
+[JsonSerializable(typeof(Page<Search.SearchHit>))]
+[JsonSerializable(typeof(Changes.ChangePage))]
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventWriteRequest))]
 [JsonSerializable(typeof(InstitutionWriteRequest))]
@@ -47,4 +51,13 @@ namespace RoundTable.Api.Http;
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class AppJsonContext : JsonSerializerContext;
+
+internal static class AppJson
+{
+    /// <summary>The contracts' source-generated metadata, with localized text rendered per request.</summary>
+    public static void UseRoundTableContracts(this JsonSerializerOptions options) =>
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(AppJsonContext.Default, options.TypeInfoResolver)
+            .WithAddedModifier(Localization.LocalizedJson.Modify);
+}

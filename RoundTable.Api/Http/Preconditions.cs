@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace RoundTable.Api.Http;
 
-/// <summary>Strong ETags from row versions, and the If-Match precondition every PUT, PATCH and DELETE requires.</summary>
+/// <summary>Strong ETags from row versions (completed with a digest by HttpCaching), and the If-Match precondition every PUT, PATCH and DELETE requires.</summary>
 internal static class Preconditions
 {
     public static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
@@ -31,8 +31,13 @@ internal static class Preconditions
         {
             return true;
         }
-        if (header.Length > 2 && header[0] == '"' && header[^1] == '"'
-            && long.TryParse(header.AsSpan(1, header.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        // Our item ETags are "version.digest" (HttpCaching); the version is what a write is conditional on.
+        var inner = header.Length > 2 && header[0] == '"' && header[^1] == '"' ? header.AsSpan(1, header.Length - 2) : [];
+        if (inner.IndexOf('.') is var dot and > 0)
+        {
+            inner = inner[..dot];
+        }
+        if (inner.Length > 0 && long.TryParse(inner, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             expected = version;
             return true;

@@ -49,15 +49,16 @@ internal static class ReadEndpoints
         return TypedResults.Ok(page.ToPage(rows, key, map));
     }
 
-    /// <summary>One resource, with its version as a strong ETag.</summary>
-    public static async Task<Results<Ok<T>, ProblemHttpResult>> Item<TDetails, T>(
+    /// <summary>One resource, with its version as a strong ETag; JSON-LD instead when asked for and offered.</summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult, ContentHttpResult>> Item<TDetails, T>(
         string idOrSlug,
         string resource,
         HttpContext context,
         Func<ResourceKey, CancellationToken, Task<TDetails?>> get,
         Func<TDetails, T> map,
         Func<T, long> version,
-        CancellationToken ct)
+        CancellationToken ct,
+        Func<T, HttpRequest, System.Text.Json.Nodes.JsonObject>? linkedData = null)
     {
         if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
         {
@@ -70,6 +71,10 @@ internal static class ReadEndpoints
         }
         var item = map(details);
         context.SetETag(version(item));
+        if (linkedData is not null && LinkedData.IsWanted(context.Request))
+        {
+            return TypedResults.Text(linkedData(item, context.Request).ToJsonString(), LinkedData.MediaType, System.Text.Encoding.UTF8);
+        }
         return TypedResults.Ok(item);
     }
 

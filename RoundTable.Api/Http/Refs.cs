@@ -3,28 +3,28 @@ using RoundTable.Api.Localization;
 namespace RoundTable.Api.Http;
 
 /// <summary>A short reference to an institution, embedded where another resource points at it.</summary>
-public sealed record InstitutionRef(Guid Id, string Slug, string Name, string? ShortName);
+public sealed record InstitutionRef(Guid Id, string Slug, LocalizedText Name, LocalizedText? ShortName);
 
 /// <summary>A short reference to a person.</summary>
-public sealed record SpeakerRef(Guid Id, string Slug, string FullName, string? Honorific);
+public sealed record SpeakerRef(Guid Id, string Slug, LocalizedText FullName, LocalizedText? Honorific);
 
 /// <summary>A short reference to an event.</summary>
-public sealed record EventRef(Guid Id, string Slug, string Title, DateOnly StartDate);
+public sealed record EventRef(Guid Id, string Slug, LocalizedText Title, DateOnly StartDate);
 
 /// <summary>Where a record came from: the published report or page its facts were taken from.</summary>
-public sealed record SourceResponse(string Slug, string Title, string? Publisher, string? Url, DateOnly? PublishedOn, string? Citation);
+public sealed record SourceResponse(string Slug, LocalizedText Title, string? Publisher, string? Url, DateOnly? PublishedOn, string? Citation);
 
 /// <summary>Builds the embedded references from the flat columns the stores select.</summary>
 internal static class Refs
 {
     public static InstitutionRef Institution(Guid id, string slug, LocalizedText name, LocalizedText? shortName) =>
-        new(id, slug, name.Resolve(), shortName?.Resolve());
+        new(id, slug, name, shortName);
 
     public static SpeakerRef Speaker(Guid id, string slug, LocalizedText fullName, LocalizedText? honorific) =>
-        new(id, slug, fullName.Resolve(), honorific?.Resolve());
+        new(id, slug, fullName, honorific);
 
     public static EventRef Event(Guid id, string slug, LocalizedText title, DateOnly startDate) =>
-        new(id, slug, title.Resolve(), startDate);
+        new(id, slug, title, startDate);
 
 }
 
@@ -42,5 +42,5 @@ internal abstract class SourcedRow
     public SourceResponse? Source =>
         SourceSlug is null || SourceTitle is null
             ? null
-            : new(SourceSlug, SourceTitle.Resolve(), SourcePublisher, SourceLink, SourcePublishedOn, SourceCitation);
+            : new(SourceSlug, SourceTitle, SourcePublisher, SourceLink, SourcePublishedOn, SourceCitation);
 }

@@ -1,3 +1,4 @@
+using RoundTable.Api.Localization;
 using System.Text.Json.Serialization;
 using RoundTable.Api.Http;
 
@@ -11,11 +12,11 @@ namespace RoundTable.Api.Institutions;
 public sealed record InstitutionSummary(
     Guid Id,
     string Slug,
-    string Name,
-    string? ShortName,
+    LocalizedText Name,
+    LocalizedText? ShortName,
     InstitutionKind Kind,
     string? Country,
-    string? City,
+    LocalizedText? City,
     string? Website,
     string? RorId,
     Guid? ParentId,
@@ -27,11 +28,11 @@ public sealed record InstitutionSummary(
 public sealed record InstitutionResponse(
     Guid Id,
     string Slug,
-    string Name,
-    string? ShortName,
+    LocalizedText Name,
+    LocalizedText? ShortName,
     InstitutionKind Kind,
     string? Country,
-    string? City,
+    LocalizedText? City,
     string? Website,
     string? RorId,
     InstitutionRef? Parent,
@@ -46,16 +47,16 @@ public sealed record InstitutionResponse(
 /// <param name="Ranking">The ranking's name, e.g. "QS World University Rankings".</param>
 /// <param name="Year">The ranking's edition, when stated.</param>
 /// <param name="Subject">The subject ranked; null for the overall ranking.</param>
-public sealed record RankingResponse(Guid Id, string Ranking, int? Year, string? Subject, int Rank);
+public sealed record RankingResponse(Guid Id, string Ranking, int? Year, LocalizedText? Subject, int Rank);
 
 /// <summary>A figure stated about the institution, and the year it holds for.</summary>
 /// <param name="Key">Stable machine name of the figure.</param>
 /// <param name="Qualifier">How <paramref name="Value"/> was stated: exact, more_than, less_than or about.</param>
-public sealed record FigureResponse(Guid Id, string Key, string Label, decimal Value, FigureQualifier Qualifier, int? AsOfYear);
+public sealed record FigureResponse(Guid Id, string Key, LocalizedText Label, decimal Value, FigureQualifier Qualifier, int? AsOfYear);
 
 /// <summary>A person affiliated with the institution.</summary>
 /// <param name="Id">The affiliation's id.</param>
-public sealed record InstitutionSpeakerResponse(Guid Id, SpeakerRef Speaker, string? Position, DateOnly? StartDate, DateOnly? EndDate);
+public sealed record InstitutionSpeakerResponse(Guid Id, SpeakerRef Speaker, LocalizedText? Position, DateOnly? StartDate, DateOnly? EndDate);
 
 /// <summary>An event the institution was involved in, and how.</summary>
 public sealed record InstitutionEventResponse(EventRef Event, IReadOnlyList<InstitutionInvolvement> Involvement);

@@ -14,10 +14,15 @@ internal static class InstitutionsApi
         var group = routes.MapGroup("/api/v1/institutions").WithTags("Institutions");
 
         group.MapGet("/", ListInstitutions).WithName("listInstitutions")
-            .WithSummary("List institutions").WithDescription("Institutions in a stable order (by id), one page at a time.")
-            .WithReadProblems(item: false);
+            .WithSummary("List, search or export institutions")
+            .WithDescription("Institutions one page at a time (by default in creation order), filtered, searched (q: names and acronyms) "
+                + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
+            .WithList(InstitutionsStore.List);
         group.MapGet("/{idOrSlug}", GetInstitution).WithName("getInstitution")
-            .WithSummary("Get an institution with its parent, rankings and stated figures").WithReadProblems();
+            .WithSummary("Get an institution with its parent, rankings and stated figures").WithLinkedData().WithReadProblems();
+        routes.MapGet("/api/v1/institutions/{idOrSlug}/events.ics", Calendar).WithTags("Institutions").WithName("getInstitutionCalendar")
+            .WithSummary("The events an institution organized or was represented at, as an iCalendar feed (RFC 5545)")
+            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata()).WithReadProblems();
         group.MapGet("/{idOrSlug}/speakers", ListSpeakers).WithName("listInstitutionSpeakers")
             .WithSummary("List the people affiliated with an institution").WithReadProblems();
         group.MapGet("/{idOrSlug}/events", ListEvents).WithName("listInstitutionEvents")
@@ -28,13 +33,18 @@ internal static class InstitutionsApi
         return routes;
     }
 
-    private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListInstitutions(
-        [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<InstitutionSummary>(), ct);
+    private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult, ExportResult<InstitutionSummary>>> ListInstitutions(
+        HttpContext context, InstitutionsStore store, CancellationToken ct) =>
+        ListEndpoints.Handle(context, new ListSource<InstitutionRow, InstitutionSummary>(InstitutionsStore.List, "institutions",
+            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<InstitutionSummary>()), ct);
 
-    private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> GetInstitution(
+    private static Task<Results<Events.EventCalendar.CalendarResult, ProblemHttpResult>> Calendar(
+        string idOrSlug, HttpContext context, InstitutionsStore store, Events.EventsStore events, CancellationToken ct) =>
+        Events.EventCalendar.ForAsync(context, events, idOrSlug, Resource, "institution", store.FindIdAsync, ct);
+
+    private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult, ContentHttpResult>> GetInstitution(
         string idOrSlug, HttpContext context, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, InstitutionMappings.ToResponse, r => r.Version, ct);
+        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, InstitutionMappings.ToResponse, r => r.Version, ct, LinkedData.Institution);
 
     private static Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>

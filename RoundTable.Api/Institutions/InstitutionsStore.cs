@@ -17,13 +17,23 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
         i.created_at, i.updated_at, i.version
         """;
 
-    private const string ListSql = $"""
-        SELECT {Columns}
-        FROM institutions i
-        WHERE i.deleted_at IS NULL AND (@After::uuid IS NULL OR i.id > @After::uuid)
-        ORDER BY i.id
-        LIMIT @Fetch
-        """;
+    /// <summary>Filters, sorts and search of GET /institutions (and its exports).</summary>
+    public static readonly ListSpec List = new("institution", "i",
+        [
+            ListSpec.Id("i"),
+            new SortSpec("name", "rt_sort_key(i.name)", "text", "Name (English, else the first language), case-insensitive."),
+            ListSpec.UpdatedAt("i"),
+            ListSpec.Relevance("ts_rank(i.search, rt_query(@q))"),
+        ],
+        [
+            ValuesFilter.Of<InstitutionKind>("kind", "Kinds of institution (comma-separated).", "i.kind"),
+            new CountryFilter("country", "Countries (ISO 3166-1 alpha-2, comma-separated).", "i.country"),
+            new ReferenceFilter("parent", "Institutions that belong to this one (UUID or slug), e.g. a university's schools.",
+                "i.parent_id IN (SELECT fp.id FROM institutions fp WHERE fp.id = {id} OR fp.slug = {slug})"),
+        ],
+        "i.search @@ rt_query(@q)",
+        "ts_rank(i.search, rt_query(@q))",
+        []);
 
     private const string IdSql = $"SELECT i.id FROM institutions i WHERE {KeyFilter}";
 
@@ -79,13 +89,11 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
         LIMIT @Fetch
         """;
 
-    public async Task<IReadOnlyList<InstitutionRow>> ListAsync(PageRequest page, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<InstitutionRow>(
-            new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct));
-        return rows.AsList();
-    }
+    public Task<IReadOnlyList<InstitutionRow>> ListAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.PageAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", "i.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+
+    public IAsyncEnumerable<InstitutionRow> StreamAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.StreamAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", "i.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)
     {

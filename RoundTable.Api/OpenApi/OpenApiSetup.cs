@@ -32,7 +32,9 @@ internal static class OpenApiSetup
             options.UseAllOfToExtendReferenceSchemas();
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<CommonParametersFilter>();
+            options.OperationFilter<ListParametersFilter>();
             options.SchemaFilter<ValidationSchemaFilter>();
+            options.SchemaFilter<LocalizedTextSchemaFilter>();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

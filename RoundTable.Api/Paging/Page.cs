@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.ComponentModel;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace RoundTable.Api.Paging;
 
@@ -27,35 +29,80 @@ internal readonly record struct PageRequest(int Limit, Guid? After)
     }
 }
 
+/// <summary>Where a keyset page ends: the sort it belongs to, the last item's sort key and id.</summary>
+internal readonly record struct CursorPosition(string Sort, string? Key, Guid Id);
+
 /// <summary>
-/// Keyset cursor: the position after which the next page starts. Opaque to clients (base64url), versioned so the
-/// encoding can grow sort keys without breaking cursors already handed out.
+/// Keyset cursor: the position after which the next page starts. Opaque to clients (base64url) and versioned: v1
+/// holds an id (creation order), v2 the sort, the sort key and the id.
 /// </summary>
 internal static class Cursor
 {
-    private const string Prefix = "v1:";
+    private const string V1 = "v1:";
+    private const string V2 = "v2:";
 
     public static string Encode(Guid after) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Prefix + after.ToString("N")));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(V1 + after.ToString("N")));
+
+    public static string Encode(CursorPosition position) =>
+        position.Sort == "id"
+            ? Encode(position.Id)
+            : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+                V2 + JsonSerializer.Serialize([position.Sort, position.Key, position.Id.ToString("N")], CursorJson.Default.StringArray)));
 
     public static bool TryDecode(string value, out Guid after)
     {
-        after = Guid.Empty;
-        if (value.Length is 0 or > 200)
+        var ok = TryDecode(value, out CursorPosition position) && position.Sort == "id";
+        after = ok ? position.Id : Guid.Empty;
+        return ok;
+    }
+
+    public static bool TryDecode(string value, out CursorPosition position)
+    {
+        position = default;
+        if (value.Length is 0 or > 1000)
         {
             return false;
         }
-        byte[] bytes;
+        string text;
         try
         {
-            bytes = Base64Url.DecodeFromChars(value);
+            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
         }
         catch (FormatException)
         {
             return false;
         }
-        var text = Encoding.UTF8.GetString(bytes);
-        return text.StartsWith(Prefix, StringComparison.Ordinal)
-            && Guid.TryParseExact(text.AsSpan(Prefix.Length), "N", out after);
+        if (text.StartsWith(V1, StringComparison.Ordinal))
+        {
+            if (!Guid.TryParseExact(text.AsSpan(V1.Length), "N", out var id))
+            {
+                return false;
+            }
+            position = new CursorPosition("id", null, id);
+            return true;
+        }
+        if (!text.StartsWith(V2, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        string?[]? parts;
+        try
+        {
+            parts = JsonSerializer.Deserialize(text.AsSpan(V2.Length), CursorJson.Default.StringArray);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (parts is not [{ Length: > 0 } sort, var key, { } idText] || !Guid.TryParseExact(idText, "N", out var after))
+        {
+            return false;
+        }
+        position = new CursorPosition(sort, key, after);
+        return true;
     }
 }
+
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class CursorJson : JsonSerializerContext;

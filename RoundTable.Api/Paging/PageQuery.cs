@@ -31,7 +31,7 @@ internal sealed class PageQuery
         Guid? after = null;
         if (Cursor is not null)
         {
-            if (Paging.Cursor.TryDecode(Cursor, out var decoded))
+            if (Paging.Cursor.TryDecode(Cursor, out Guid decoded))
             {
                 after = decoded;
             }

@@ -1,3 +1,4 @@
+using RoundTable.Api.Localization;
 using RoundTable.Api.Http;
 
 namespace RoundTable.Api.Recommendations;
@@ -9,7 +10,7 @@ public sealed record RecommendationSummary(
     Guid Id,
     string Slug,
     Guid EventId,
-    string Title,
+    LocalizedText Title,
     RecommendationStatus Status,
     IReadOnlyList<string> Themes,
     DateTimeOffset CreatedAt,
@@ -23,9 +24,9 @@ public sealed record RecommendationResponse(
     Guid Id,
     string Slug,
     EventRef Event,
-    string Title,
-    string Body,
-    string? TargetAudience,
+    LocalizedText Title,
+    LocalizedText Body,
+    LocalizedText? TargetAudience,
     RecommendationStatus Status,
     IReadOnlyList<ThemeResponse> Themes,
     IReadOnlyList<ProposerResponse> ProposedBy,
@@ -36,10 +37,10 @@ public sealed record RecommendationResponse(
     long Version);
 
 /// <summary>A theme a recommendation addresses.</summary>
-public sealed record ThemeResponse(string Slug, string Name);
+public sealed record ThemeResponse(string Slug, LocalizedText Name);
 
 /// <summary>Who proposed a recommendation: a person, an institution, or a person on behalf of an institution.</summary>
 public sealed record ProposerResponse(Guid Id, SpeakerRef? Speaker, InstitutionRef? Institution);
 
 /// <summary>A status a recommendation took, and the day it took it.</summary>
-public sealed record StatusChangeResponse(RecommendationStatus Status, DateOnly ChangedOn, string? Note);
+public sealed record StatusChangeResponse(RecommendationStatus Status, DateOnly ChangedOn, LocalizedText? Note);

@@ -15,8 +15,10 @@ internal static class RecommendationsApi
         var group = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations");
 
         group.MapGet("/", ListRecommendations).WithName("listRecommendations")
-            .WithSummary("List recommendations").WithDescription("Recommendations in a stable order (by id), one page at a time.")
-            .WithReadProblems(item: false);
+            .WithSummary("List, search or export recommendations")
+            .WithDescription("Recommendations one page at a time (by default in creation order), filtered, searched (q: title and body) "
+                + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
+            .WithList(RecommendationsStore.List);
         group.MapGet("/{idOrSlug}", GetRecommendation).WithName("getRecommendation")
             .WithSummary("Get a recommendation with its themes, proposers and status history").WithReadProblems();
         group.MapGet("/{idOrSlug}/event", GetEvent).WithName("getRecommendationEvent")
@@ -26,15 +28,16 @@ internal static class RecommendationsApi
         return routes;
     }
 
-    private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
-        [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.List(query, store.ListAsync, r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+    private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult, ExportResult<RecommendationSummary>>> ListRecommendations(
+        HttpContext context, RecommendationsStore store, CancellationToken ct) =>
+        ListEndpoints.Handle(context, new ListSource<RecommendationRow, RecommendationSummary>(RecommendationsStore.List, "recommendations",
+            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<RecommendationSummary>()), ct);
 
-    private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
+    private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult, ContentHttpResult>> GetRecommendation(
         string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
         ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, RecommendationMappings.ToResponse, r => r.Version, ct);
 
-    private static Task<Results<Ok<EventSummary>, ProblemHttpResult>> GetEvent(
+    private static Task<Results<Ok<EventSummary>, ProblemHttpResult, ContentHttpResult>> GetEvent(
         string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
         ReadEndpoints.Item(idOrSlug, Resource, context, store.GetEventAsync, r => r.Map<EventSummary>(), r => r.Version, ct);
 

@@ -23,12 +23,39 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
     // A recommendation is visible with its event: hidden while the event is a draft the viewer may not see.
     private const string EventVisible = $"EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent})";
 
-    private const string ListSql = $"""
-        {SummarySelect}
-        WHERE r.deleted_at IS NULL AND {EventVisible} AND (@After::uuid IS NULL OR r.id > @After::uuid)
-        ORDER BY r.id
-        LIMIT @Fetch
-        """;
+    /// <summary>Filters, sorts and search of GET /recommendations (and its exports).</summary>
+    public static readonly ListSpec List = new("recommendation", "r",
+        [
+            ListSpec.Id("r"),
+            new SortSpec("title", "rt_sort_key(r.title)", "text", "Title (English, else the first language), case-insensitive."),
+            ListSpec.UpdatedAt("r"),
+            ListSpec.Relevance("ts_rank(r.search, rt_query(@q))"),
+        ],
+        [
+            new ReferenceFilter("event", "Recommendations of an event (UUID or slug).",
+                "r.event_id IN (SELECT fe.id FROM events fe WHERE fe.id = {id} OR fe.slug = {slug})"),
+            ValuesFilter.Of<RecommendationStatus>("status", "Statuses (comma-separated).", "r.status"),
+            new SlugFilter("theme", "Recommendations on a theme (slug).", """
+                EXISTS (SELECT 1 FROM recommendation_themes frt JOIN themes ft ON ft.id = frt.theme_id
+                        WHERE frt.recommendation_id = r.id AND ft.slug = {0})
+                """, "digital-skills"),
+            new ContainsFilter("audience", "Recommendations whose target audience mentions this text (any language, case- and accent-insensitive).",
+                "r.target_audience", "civil servants"),
+            new ReferenceFilter("proposer", "Recommendations proposed by a person or an institution (UUID or slug).", """
+                EXISTS (SELECT 1 FROM recommendation_proposers fp
+                        LEFT JOIN speakers fs ON fs.id = fp.speaker_id LEFT JOIN institutions fi ON fi.id = fp.institution_id
+                        WHERE fp.recommendation_id = r.id
+                          AND (fs.id = {id} OR fs.slug = {slug} OR fi.id = {id} OR fi.slug = {slug}))
+                """),
+        ],
+        "r.search @@ rt_query(@q)",
+        "ts_rank(r.search, rt_query(@q))",
+        []);
+
+    private const string ListBase = $"r.deleted_at IS NULL AND {EventVisible}";
+
+    /// <summary><see cref="SummarySelect"/> without its FROM, for the list builder.</summary>
+    private static readonly string SummaryColumns = SummarySelect[..SummarySelect.LastIndexOf("FROM recommendations r", StringComparison.Ordinal)].TrimEnd();
 
     private const string IdSql = $"SELECT r.id FROM recommendations r WHERE {KeyFilter}";
 
@@ -74,13 +101,11 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
         WHERE {KeyFilter} AND e.deleted_at IS NULL
         """;
 
-    public async Task<IReadOnlyList<RecommendationRow>> ListAsync(PageRequest page, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<RecommendationRow>(
-            new CommandDefinition(ListSql, viewer.With(new { page.After, Fetch = page.FetchCount }), cancellationToken: ct));
-        return rows.AsList();
-    }
+    public Task<IReadOnlyList<RecommendationRow>> ListAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.PageAsync<RecommendationRow>(dataSource, query.Sql(SummaryColumns, "recommendations r", ListBase), viewer.With(query.Parameters), ct);
+
+    public IAsyncEnumerable<RecommendationRow> StreamAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.StreamAsync<RecommendationRow>(dataSource, query.Sql(SummaryColumns, "recommendations r", ListBase), viewer.With(query.Parameters), ct);
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using RoundTable.Api.Localization;
 using RoundTable.Api.Http;
 
 namespace RoundTable.Api.Speakers;
@@ -8,21 +10,26 @@ namespace RoundTable.Api.Speakers;
 public sealed record SpeakerSummary(
     Guid Id,
     string Slug,
-    string FullName,
-    string? Honorific,
+    LocalizedText FullName,
+    LocalizedText? Honorific,
     string? Orcid,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>With include=affiliations.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AffiliationResponse>? Affiliations { get; init; }
+}
 
 /// <summary>A person with their affiliations.</summary>
 public sealed record SpeakerResponse(
     Guid Id,
     string Slug,
-    string FullName,
-    string? Honorific,
+    LocalizedText FullName,
+    LocalizedText? Honorific,
     string? Orcid,
-    string? Bio,
+    LocalizedText? Bio,
     IReadOnlyList<AffiliationResponse> Affiliations,
     SourceResponse? Source,
     DateTimeOffset CreatedAt,
@@ -30,7 +37,7 @@ public sealed record SpeakerResponse(
     long Version);
 
 /// <summary>A position a person holds (or held) at an institution.</summary>
-public sealed record AffiliationResponse(Guid Id, InstitutionRef Institution, string? Position, DateOnly? StartDate, DateOnly? EndDate);
+public sealed record AffiliationResponse(Guid Id, InstitutionRef Institution, LocalizedText? Position, DateOnly? StartDate, DateOnly? EndDate);
 
 /// <summary>An event a person took part in, and their role there.</summary>
 /// <param name="Id">The participation's id.</param>

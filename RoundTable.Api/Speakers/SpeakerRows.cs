@@ -5,6 +5,9 @@ namespace RoundTable.Api.Speakers;
 
 internal sealed class SpeakerRow : SourcedRow
 {
+    /// <summary>The list's sort key as text (ListQuery), for the next page's cursor.</summary>
+    public string? SortKey { get; set; }
+
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
     public LocalizedText FullName { get; set; } = [];

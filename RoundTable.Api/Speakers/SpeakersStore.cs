@@ -15,12 +15,36 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
         sp.id, sp.slug, sp.full_name, sp.honorific, sp.orcid, sp.bio, sp.created_at, sp.updated_at, sp.version
         """;
 
-    private const string ListSql = $"""
-        SELECT {Columns}
-        FROM speakers sp
-        WHERE sp.deleted_at IS NULL AND (@After::uuid IS NULL OR sp.id > @After::uuid)
-        ORDER BY sp.id
-        LIMIT @Fetch
+    /// <summary>Filters, sorts and search of GET /speakers (and its exports).</summary>
+    public static readonly ListSpec List = new("speaker", "sp",
+        [
+            ListSpec.Id("sp"),
+            new SortSpec("name", "rt_sort_key(sp.full_name)", "text", "Full name (English, else the first language), case-insensitive."),
+            ListSpec.UpdatedAt("sp"),
+            ListSpec.Relevance(Rank),
+        ],
+        [
+            new ReferenceFilter("institution", "People affiliated with an institution (UUID or slug).", """
+                EXISTS (SELECT 1 FROM speaker_affiliations fa JOIN institutions fi ON fi.id = fa.institution_id
+                        WHERE fa.speaker_id = sp.id AND (fi.id = {id} OR fi.slug = {slug}))
+                """),
+            new ReferenceFilter("event", "People who took part in an event (UUID or slug).", $$"""
+                EXISTS (SELECT 1 FROM event_participants fp JOIN events e ON e.id = fp.event_id
+                        WHERE fp.speaker_id = sp.id AND (e.id = {id} OR e.slug = {slug}) AND e.deleted_at IS NULL
+                          AND {{Auth.Viewer.CanSeeEvent}})
+                """),
+        ],
+        // Name, honorific and bio, or the position of an affiliation: each served by its own GIN index.
+        """
+        sp.id IN (SELECT ms.id FROM speakers ms WHERE ms.search @@ rt_query(@q)
+                  UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ rt_query(@q))
+        """,
+        Rank,
+        ["affiliations"]);
+
+    private const string Rank = """
+        ts_rank(sp.search, rt_query(@q)) + coalesce((SELECT max(ts_rank(ra.search, rt_query(@q)))
+                                                    FROM speaker_affiliations ra WHERE ra.speaker_id = sp.id), 0)
         """;
 
     private const string IdSql = $"SELECT sp.id FROM speakers sp WHERE {KeyFilter}";
@@ -58,11 +82,23 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
         LIMIT @Fetch
         """;
 
-    public async Task<IReadOnlyList<SpeakerRow>> ListAsync(PageRequest page, CancellationToken ct)
+    public Task<IReadOnlyList<SpeakerRow>> ListAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.PageAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", "sp.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+
+    public IAsyncEnumerable<SpeakerRow> StreamAsync(ListQuery query, CancellationToken ct) =>
+        ListReads.StreamAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", "sp.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+
+    private const string IncludeAffiliationsSql = $"""
+        {AffiliationsSelect}
+        WHERE a.speaker_id = ANY(@Ids)
+        ORDER BY a.speaker_id, a.start_date NULLS LAST, a.id
+        """;
+
+    /// <summary>The affiliations of a page of speakers, in one query.</summary>
+    public async Task<IReadOnlyList<AffiliationRow>> IncludeAffiliationsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SpeakerRow>(
-            new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<AffiliationRow>(new CommandDefinition(IncludeAffiliationsSql, new { Ids = ids.ToArray() }, cancellationToken: ct));
         return rows.AsList();
     }
 

@@ -1,0 +1,36 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace RoundTable.Api.Changes;
+
+/// <summary>What happened to a resource or relation entry.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeOperation>))]
+public enum ChangeOperation
+{
+    [JsonStringEnumMemberName("created")] Created,
+    [JsonStringEnumMemberName("updated")] Updated,
+    [JsonStringEnumMemberName("deleted")] Deleted,
+}
+
+/// <summary>One change, in commit-safe order.</summary>
+/// <param name="Type">event, speaker, institution, recommendation, source, theme, or a relation entry: event_organizer,
+/// event_participant, event_participant_institution, event_quote, event_acknowledgement, speaker_affiliation,
+/// institution_ranking, institution_figure, recommendation_proposer, recommendation_theme, recommendation_status_change.</param>
+/// <param name="Id">The resource's or entry's id (for event_participant_institution: the participant's; for
+/// recommendation_theme: the theme's).</param>
+/// <param name="Version">The version the change produced (for a deletion: the last version).</param>
+/// <param name="ParentType">For a relation entry: the resource it belongs to (re-read that resource to mirror it).</param>
+public sealed record ChangeResponse(
+    string Type,
+    Guid Id,
+    ChangeOperation Operation,
+    long Version,
+    DateTimeOffset ChangedAt,
+    string? ParentType,
+    Guid? ParentId);
+
+/// <summary>A page of the change feed. Keep <see cref="NextCursor"/> and poll with it: it never skips a change.</summary>
+public sealed record ChangePage(
+    IReadOnlyList<ChangeResponse> Items,
+    [property: Description("Where to continue: after the last change of this page (or unchanged when there was none). Never null.")] string NextCursor,
+    [property: Description("True when more changes are available right now; false means you are up to date: poll later.")] bool HasMore);

@@ -1,0 +1,44 @@
+using Dapper;
+using Npgsql;
+using RoundTable.Api.Auth;
+
+namespace RoundTable.Api.Changes;
+
+internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
+{
+    // Only changes of transactions older than the oldest one still running are published: a transaction that commits
+    // later always has a larger tx than everything published, so (tx, seq) cursors never skip (see db/0006).
+    // Changes of a draft event (and what hangs off it) are visible to those who may see the draft.
+    private const string PageSql = $"""
+        SELECT c.tx::text::bigint AS tx, c.seq, c.resource_type, c.resource_id, c.operation, c.version, c.changed_at,
+               c.parent_type, c.parent_id
+        FROM changes c
+        WHERE (c.tx, c.seq) > (@Tx::text::xid8, @Seq)
+          AND c.tx < pg_snapshot_xmin(pg_current_snapshot())
+          AND (@Types::text[] IS NULL OR c.resource_type = ANY(@Types::text[]))
+          AND (c.event_id IS NULL OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}))
+        ORDER BY c.tx, c.seq
+        LIMIT @Fetch
+        """;
+
+    public async Task<IReadOnlyList<ChangeRow>> PageAsync(long tx, long seq, string[]? types, int fetch, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(PageSql,
+            viewer.With(new { Tx = tx, Seq = seq, Types = types, Fetch = fetch }), cancellationToken: ct));
+        return rows.AsList();
+    }
+}
+
+internal sealed class ChangeRow
+{
+    public long Tx { get; set; }
+    public long Seq { get; set; }
+    public string ResourceType { get; set; } = "";
+    public Guid ResourceId { get; set; }
+    public string Operation { get; set; } = "";
+    public long Version { get; set; }
+    public DateTime ChangedAt { get; set; }
+    public string? ParentType { get; set; }
+    public Guid? ParentId { get; set; }
+}

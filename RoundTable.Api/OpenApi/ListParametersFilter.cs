@@ -1,0 +1,142 @@
+using Microsoft.OpenApi;
+using RoundTable.Api.Localization;
+using RoundTable.Api.Paging;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace RoundTable.Api.OpenApi;
+
+/// <summary>
+/// Documents what the HTTP layer handles outside the handlers' signatures: a list's query parameters (from its
+/// <see cref="ListSpec"/>), its CSV and NDJSON media types, the language parameter and headers of every read, and
+/// the caching headers and 304 of every GET.
+/// </summary>
+internal sealed class ListParametersFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        var isGet = string.Equals(context.ApiDescription.HttpMethod, "GET", StringComparison.OrdinalIgnoreCase);
+        operation.Parameters ??= [];
+        var spec = metadata.OfType<ListSpec>().FirstOrDefault();
+        var calendar = metadata.OfType<Events.EventCalendar.Metadata>().Any();
+        if (spec is not null)
+        {
+            DescribeList(operation, spec, calendar);
+        }
+        if (calendar)
+        {
+            operation.Responses ??= [];
+            operation.Responses["200"] = new OpenApiResponse
+            {
+                Description = "An iCalendar (RFC 5545) feed.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [Events.EventCalendar.MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                },
+            };
+        }
+        foreach (var doc in metadata.OfType<Http.QueryParameterDoc>())
+        {
+            operation.Parameters.Add(Query(doc.Name, doc.Description,
+                new OpenApiSchema { Type = doc.Integer ? JsonSchemaType.Integer : JsonSchemaType.String }));
+        }
+        if (isGet)
+        {
+            if (!operation.Parameters.Any(p => p.Name == LanguageNegotiation.QueryParameter))
+            {
+                operation.Parameters.Add(Query(LanguageNegotiation.QueryParameter,
+                    "Response language (a language tag such as en, ru, kk, ko), or * for every translation as an object. "
+                    + "Wins over Accept-Language.", new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
+            }
+            operation.Parameters.Add(Header("Accept-Language", "Preferred languages with quality values (RFC 9110), e.g. kk, ru;q=0.8."));
+            operation.Parameters.Add(Header("If-None-Match", "ETags the client holds: 304 Not Modified when one is current."));
+            operation.Parameters.Add(Header("If-Modified-Since", "304 Not Modified when nothing changed since (ignored with If-None-Match)."));
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers["ETag"] = ResponseHeader("Validator of this representation (language and format included). An item's ETag begins with its version and is its If-Match.");
+                response.Headers["Last-Modified"] = ResponseHeader("Time of the newest change to the data (a conservative validator).");
+                response.Headers["Cache-Control"] = ResponseHeader("public, short max-age for anonymous reads; private for keyed reads.");
+                response.Headers["Content-Language"] = ResponseHeader("The response language (absent with lang=*).");
+                response.Headers["Vary"] = ResponseHeader("Accept, Accept-Language.");
+                if (spec is not null)
+                {
+                    response.Headers["Link"] = ResponseHeader("<…cursor=…>; rel=\"next\" while there is a next page.");
+                }
+            }
+            if (metadata.OfType<Http.LinkedData.Metadata>().Any() && operation.Responses?.TryGetValue("200", out var item) == true && item is OpenApiResponse itemResponse)
+            {
+                itemResponse.Content ??= new Dictionary<string, OpenApiMediaType>();
+                itemResponse.Content[Http.LinkedData.MediaType] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "JSON-LD (schema.org Event, Person or Organization), with Accept: application/ld+json." },
+                };
+            }
+            operation.Responses?.TryAdd("304", new OpenApiResponse { Description = "Not Modified: the ETag (or date) the client sent is current." });
+        }
+    }
+
+    private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar)
+    {
+        if (calendar)
+        {
+            operation.Parameters!.Add(Query("q", "Full-text search, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }));
+            operation.Parameters.Add(Query("sort", "Order of the events, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String }));
+            operation.Parameters.Add(Query("updated_since", "Only events changed at or after this instant (RFC 3339).",
+                new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
+            foreach (var filter in spec.Filters)
+            {
+                operation.Parameters.Add(Query(filter.Name, filter.Description, new OpenApiSchema { Type = JsonSchemaType.String, Examples = [filter.Example] }));
+            }
+            return;
+        }
+        operation.Parameters!.Add(Query("limit", "Maximum number of items in the page (1..100, default 20). Not with exports.",
+            new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100" }));
+        operation.Parameters.Add(Query("cursor", "Opaque cursor: nextCursor of the previous page (keep sort and filters unchanged).",
+            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1000 }));
+        var sorts = spec.Sorts.Select(s => s.Name).Where(n => n != "relevance").ToList();
+        operation.Parameters.Add(Query("sort",
+            "Order: " + string.Join("; ", spec.Sorts.Select(s => $"{s.Name}: {s.Description}")) + " A leading '-' sorts descending.",
+            new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = [.. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)n), .. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)("-" + n)), "relevance"],
+            }));
+        operation.Parameters.Add(Query("q", "Full-text search over every language, case- and accent-insensitive, each word as a prefix; ranked (sort=relevance is the default with q).",
+            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }));
+        operation.Parameters.Add(Query("updated_since", "Only items changed at or after this instant (RFC 3339). Deletions are in GET /api/v1/changes.",
+            new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
+        if (spec.Includes.Count > 0)
+        {
+            operation.Parameters.Add(Query("include", $"Embed related resources in each item: {string.Join(", ", spec.Includes)} (comma-separated).",
+                new OpenApiSchema { Type = JsonSchemaType.String }));
+        }
+        operation.Parameters.Add(Query("format", "json (a page, the default), or csv / ndjson: the whole list streamed. Accept: text/csv or application/x-ndjson does the same.",
+            new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["json", "csv", "ndjson"] }));
+        foreach (var filter in spec.Filters)
+        {
+            operation.Parameters.Add(Query(filter.Name, filter.Description, new OpenApiSchema { Type = JsonSchemaType.String, Examples = [filter.Example] }));
+        }
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Content ??= new Dictionary<string, OpenApiMediaType>();
+            response.Content[ListQuery.CsvMediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180 CSV with a header row: the items' fields, named as in JSON." },
+            };
+            response.Content[ListQuery.NdjsonMediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One JSON item per line, as in the JSON pages." },
+            };
+        }
+    }
+
+    private static OpenApiParameter Query(string name, string description, OpenApiSchema schema) =>
+        new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema };
+
+    private static OpenApiParameter Header(string name, string description) =>
+        new() { Name = name, In = ParameterLocation.Header, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+
+    private static OpenApiHeader ResponseHeader(string description) =>
+        new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+}

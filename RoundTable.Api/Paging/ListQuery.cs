@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using RoundTable.Api.Http;
+using RoundTable.Api.Localization;
+
+namespace RoundTable.Api.Paging;
+
+/// <summary>How a list is answered: a JSON page, or the whole list streamed as CSV or NDJSON.</summary>
+internal enum ListFormat
+{
+    Json,
+    Csv,
+    Ndjson,
+}
+
+/// <summary>A parsed, validated list request: filters, search, sort, keyset position, includes and format.</summary>
+internal sealed class ListQuery
+{
+    public const string CsvMediaType = "text/csv";
+    public const string NdjsonMediaType = "application/x-ndjson";
+
+    /// <summary>Parameters every top-level list takes, beside its own filters.</summary>
+    public static readonly IReadOnlyList<string> CommonParameters =
+        ["limit", "cursor", "sort", "q", "updated_since", "include", "format", LanguageNegotiation.QueryParameter];
+
+    private readonly List<string> _conditions = [];
+
+    private ListQuery(ListSpec spec) => Spec = spec;
+
+    public ListSpec Spec { get; }
+
+    public int Limit { get; private set; } = PageRequest.DefaultLimit;
+
+    public SortSpec Sort { get; private set; } = null!;
+
+    public bool Descending { get; private set; }
+
+    public CursorPosition? After { get; private set; }
+
+    public IReadOnlySet<string> Includes { get; private set; } = new HashSet<string>();
+
+    public ListFormat Format { get; private set; }
+
+    public DynamicParameters Parameters { get; } = new();
+
+    /// <summary>Parses every query parameter; anything unknown or malformed is a 400 problem naming the parameter.</summary>
+    public static bool TryParse(HttpRequest request, ListSpec spec, out ListQuery query, out ProblemHttpResult? problem) =>
+        TryParse(request.Query, request.Headers.Accept, spec, out query, out problem);
+
+    public static bool TryParse(IQueryCollection parameters, StringValues accept, ListSpec spec, out ListQuery query, out ProblemHttpResult? problem)
+    {
+        query = new ListQuery(spec);
+        var errors = new Dictionary<string, string[]>();
+        var raw = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in parameters)
+        {
+            var known = CommonParameters.Contains(name) || spec.Filters.Any(f => f.Name == name);
+            if (!known)
+            {
+                var allowed = CommonParameters.Concat(spec.Filters.Select(f => f.Name));
+                errors[name] = [$"Unknown parameter '{name}'. This list takes: {string.Join(", ", allowed)}."];
+            }
+            else if (values.Count != 1)
+            {
+                errors[name] = [$"Give {name} once."];
+            }
+            else
+            {
+                raw[name] = values[0] ?? "";
+            }
+        }
+
+        query.Format = ParseFormat(accept, raw, errors);
+        if (raw.TryGetValue("limit", out var limitText))
+        {
+            if (query.Format != ListFormat.Json)
+            {
+                errors["limit"] = ["Exports are not paged: they stream every matching item. Drop limit."];
+            }
+            else if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > PageRequest.MaxLimit)
+            {
+                errors["limit"] = [$"limit must be an integer from 1 to {PageRequest.MaxLimit}."];
+            }
+            else
+            {
+                query.Limit = limit;
+            }
+        }
+
+        string? search = null;
+        if (raw.TryGetValue("q", out var q))
+        {
+            search = q.Trim();
+            if (search.Length is 0 or > 200 || !search.Any(char.IsLetterOrDigit))
+            {
+                errors["q"] = ["q must be 1 to 200 characters with at least one letter or digit."];
+                search = null;
+            }
+            else
+            {
+                query.Parameters.Add("q", search);
+                query._conditions.Add(spec.SearchCondition);
+            }
+        }
+
+        query.Sort = search is null ? spec.ById : spec.Sorts.First(s => s.Name == "relevance");
+        query.Descending = search is not null;
+        if (raw.TryGetValue("sort", out var sortText))
+        {
+            var descending = sortText.StartsWith('-');
+            var name = descending ? sortText[1..] : sortText;
+            var sort = spec.Sorts.FirstOrDefault(s => s.Name == name);
+            if (sort is null || (sort.Name == "relevance" && (search is null || descending)))
+            {
+                var names = spec.Sorts.Select(s => s.Name).Where(n => n != "relevance");
+                errors["sort"] = [$"sort takes one of {string.Join(", ", names)}, with a leading '-' for descending; relevance (best first) needs q."];
+            }
+            else
+            {
+                query.Sort = sort;
+                query.Descending = descending || sort.Name == "relevance";
+            }
+        }
+
+        if (raw.TryGetValue("updated_since", out var since))
+        {
+            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+            {
+                query.Parameters.Add("updated_since", instant.UtcDateTime);
+                query._conditions.Add($"{spec.Alias}.updated_at >= @updated_since");
+            }
+            else
+            {
+                errors["updated_since"] = ["updated_since must be an RFC 3339 date-time, e.g. 2024-07-29T00:00:00Z."];
+            }
+        }
+
+        if (raw.TryGetValue("include", out var includeText))
+        {
+            var names = includeText.Split(',').Select(n => n.Trim()).ToHashSet(StringComparer.Ordinal);
+            var unknown = names.Where(n => !spec.Includes.Contains(n)).ToList();
+            if (unknown.Count > 0 || names.Count == 0)
+            {
+                errors["include"] = [spec.Includes.Count == 0
+                    ? "This list embeds nothing."
+                    : $"include takes one or more of: {string.Join(", ", spec.Includes)} (comma-separated)."];
+            }
+            query.Includes = names;
+        }
+
+        foreach (var filter in spec.Filters)
+        {
+            if (raw.TryGetValue(filter.Name, out var value))
+            {
+                var condition = filter.TryApply(value, query.Parameters, out var error);
+                if (condition is null)
+                {
+                    errors[filter.Name] = [error!];
+                }
+                else
+                {
+                    query._conditions.Add(condition);
+                }
+            }
+        }
+
+        if (raw.TryGetValue("cursor", out var cursorText))
+        {
+            if (!Cursor.TryDecode(cursorText, out CursorPosition position))
+            {
+                errors["cursor"] = ["cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged."];
+            }
+            else if (position.Sort != query.SortToken)
+            {
+                errors["cursor"] = [$"This cursor continues the order '{position.Sort}', not '{query.SortToken}': keep sort unchanged while paging."];
+            }
+            else
+            {
+                query.After = position;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            problem = Problems.Validation(errors);
+            return false;
+        }
+        problem = null;
+        return true;
+    }
+
+    private static ListFormat ParseFormat(StringValues accept, Dictionary<string, string> raw, Dictionary<string, string[]> errors)
+    {
+        if (raw.TryGetValue("format", out var format))
+        {
+            switch (format)
+            {
+                case "json": return ListFormat.Json;
+                case "csv": return ListFormat.Csv;
+                case "ndjson": return ListFormat.Ndjson;
+                default:
+                    errors["format"] = ["format takes json, csv or ndjson."];
+                    return ListFormat.Json;
+            }
+        }
+        if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var accepted))
+        {
+            return ListFormat.Json;
+        }
+        // The client's most preferred of the three; JSON when it accepts anything.
+        foreach (var media in accepted.Where(a => a.Quality is null or > 0).OrderByDescending(a => a.Quality ?? 1))
+        {
+            var type = media.MediaType.Value;
+            if (string.Equals(type, CsvMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return ListFormat.Csv;
+            }
+            if (string.Equals(type, NdjsonMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return ListFormat.Ndjson;
+            }
+            if (type is not null && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains('*')))
+            {
+                return ListFormat.Json;
+            }
+        }
+        return ListFormat.Json;
+    }
+
+    /// <summary>Every matching row, without LIMIT (a feed that is not paged, such as iCalendar).</summary>
+    public void Unpaged() => _unpaged = true;
+
+    private bool _unpaged;
+
+    /// <summary>The sort as written in cursors: its name, with '-' when descending.</summary>
+    public string SortToken => (Descending && Sort.Name != "relevance" ? "-" : "") + Sort.Name;
+
+    /// <summary>
+    /// The list's SELECT: <paramref name="select"/> plus the sort key, <paramref name="from"/>, the base condition,
+    /// the filters, the keyset position and the order; LIMIT for a page, none for an export.
+    /// </summary>
+    public string Sql(string select, string from, string where)
+    {
+        var id = $"{Spec.Alias}.id";
+        var direction = Descending ? "DESC" : "ASC";
+        var builder = new StringBuilder()
+            .Append(select).Append(", (").Append(Sort.Sql).Append(")::text AS sort_key\n")
+            .Append("FROM ").Append(from).Append("\nWHERE ").Append(where);
+        foreach (var condition in _conditions)
+        {
+            builder.Append("\n  AND ").Append(condition);
+        }
+        if (After is { } after)
+        {
+            var comparison = Descending ? "<" : ">";
+            if (Sort.Sql == id)
+            {
+                builder.Append($"\n  AND {id} {comparison} @after_id");
+            }
+            else
+            {
+                builder.Append($"\n  AND (({Sort.Sql}), {id}) {comparison} (@after_key::{Sort.Cast}, @after_id)");
+                Parameters.Add("after_key", after.Key);
+            }
+            Parameters.Add("after_id", after.Id);
+        }
+        builder.Append($"\nORDER BY ");
+        if (Sort.Sql != id)
+        {
+            builder.Append($"({Sort.Sql}) {direction}, ");
+        }
+        builder.Append($"{id} {direction}");
+        if (Format == ListFormat.Json && !_unpaged)
+        {
+            builder.Append("\nLIMIT @fetch");
+            Parameters.Add("fetch", Limit + 1);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>The page of <paramref name="rows"/>: at most Limit items, and the cursor after the last one.</summary>
+    public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, (Guid Id, string? SortKey)> key, Func<TRow, T> map)
+    {
+        var hasMore = rows.Count > Limit;
+        var items = rows.Take(Limit).Select(map).ToList();
+        string? next = null;
+        if (hasMore)
+        {
+            var (id, sortKey) = key(rows[Limit - 1]);
+            next = Cursor.Encode(new CursorPosition(SortToken, sortKey, id));
+        }
+        return new Page<T>(items, next);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dapper;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Paging;
+
+/// <summary>
+/// What a top-level list accepts besides paging: its filters, sort orders, full-text search and includes. The same
+/// description parses requests (<see cref="ListQuery"/>), builds the SQL and documents the OpenAPI parameters.
+/// </summary>
+internal sealed record ListSpec(
+    string Resource,
+    string Alias,
+    IReadOnlyList<SortSpec> Sorts,
+    IReadOnlyList<FilterSpec> Filters,
+    string SearchCondition,
+    string SearchRank,
+    IReadOnlyList<string> Includes)
+{
+    /// <summary>The order by id: creation order (UUID v7), the default without a search.</summary>
+    public SortSpec ById => Sorts[0];
+
+    public static SortSpec Id(string alias) => new("id", $"{alias}.id", "uuid", "Creation order (the default).");
+
+    public static SortSpec UpdatedAt(string alias) => new("updatedAt", $"{alias}.updated_at", "timestamptz", "Time of the last change.");
+
+    public static SortSpec Relevance(string rank) => new("relevance", rank, "real", "Search rank, best first (the default with q).");
+}
+
+/// <summary>A sort order: its SQL key (the id breaks ties) and the key's SQL type, for cursors.</summary>
+internal sealed record SortSpec(string Name, string Sql, string Cast, string Description);
+
+/// <summary>A filter parameter: parses its raw value into a SQL condition with its parameter.</summary>
+internal abstract partial record FilterSpec(string Name, string Description, string Example)
+{
+    protected string Parameter => "f_" + Name.Replace('_', 'x');
+
+    /// <summary>The condition for <paramref name="raw"/>, or an error message saying what is expected.</summary>
+    public abstract string? TryApply(string raw, DynamicParameters parameters, out string? error);
+
+    protected static IEnumerable<string> Items(string raw) => raw.Split(',').Select(v => v.Trim());
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    protected static partial Regex SlugPattern();
+}
+
+/// <summary>One or more of a fixed set of values (comma-separated): <c>kind=conference,seminar</c>.</summary>
+internal sealed record ValuesFilter(string Name, string Description, string Column, IReadOnlyCollection<string> Allowed)
+    : FilterSpec(Name, Description, Allowed.First())
+{
+    public static ValuesFilter Of<T>(string name, string description, string column) where T : struct, Enum =>
+        new(name, description, column, SnakeCaseEnum<T>.Names.Order(StringComparer.Ordinal).ToList());
+
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        var values = Items(raw).ToArray();
+        var bad = values.Where(v => !Allowed.Contains(v)).ToList();
+        if (values.Length == 0 || bad.Count > 0)
+        {
+            error = $"{Name} takes one or more of: {string.Join(", ", Allowed)} (comma-separated).";
+            return null;
+        }
+        error = null;
+        parameters.Add(Parameter, values.Distinct().ToArray());
+        return $"{Column} = ANY(@{Parameter})";
+    }
+}
+
+/// <summary>One or more ISO 3166-1 alpha-2 country codes: <c>country=KZ,KR</c>.</summary>
+internal sealed partial record CountryFilter(string Name, string Description, string Column) : FilterSpec(Name, Description, "KZ")
+{
+    [GeneratedRegex("^[A-Za-z]{2}$")]
+    private static partial Regex Code();
+
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        var values = Items(raw).ToArray();
+        if (values.Length == 0 || !values.All(v => Code().IsMatch(v)))
+        {
+            error = $"{Name} takes ISO 3166-1 alpha-2 country codes, comma-separated (e.g. KZ,KR).";
+            return null;
+        }
+        error = null;
+        parameters.Add(Parameter, values.Select(v => v.ToUpperInvariant()).Distinct().ToArray());
+        return $"{Column} = ANY(@{Parameter})";
+    }
+}
+
+/// <summary>A calendar date (YYYY-MM-DD); the condition uses <c>{0}</c> for the value.</summary>
+internal sealed record DateFilter(string Name, string Description, string Condition) : FilterSpec(Name, Description, "2024-07-29")
+{
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        if (!DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            error = $"{Name} must be a date as YYYY-MM-DD.";
+            return null;
+        }
+        error = null;
+        parameters.Add(Parameter, date);
+        return string.Format(CultureInfo.InvariantCulture, Condition, "@" + Parameter);
+    }
+}
+
+/// <summary>Another resource by UUID or slug; the condition uses <c>{id}</c> and <c>{slug}</c>.</summary>
+internal sealed record ReferenceFilter(string Name, string Description, string Condition) : FilterSpec(Name, Description, "iitu")
+{
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        if (!ResourceKey.TryParse(raw, out var key, out _))
+        {
+            error = $"{Name} must be a UUID or a slug.";
+            return null;
+        }
+        error = null;
+        parameters.Add(Parameter + "_id", key.Id);
+        parameters.Add(Parameter + "_slug", key.Slug);
+        return Condition.Replace("{id}", $"@{Parameter}_id::uuid", StringComparison.Ordinal)
+            .Replace("{slug}", $"@{Parameter}_slug::text", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A slug (lower-case words joined by hyphens); the condition uses <c>{0}</c>.</summary>
+internal sealed record SlugFilter(string Name, string Description, string Condition, string SlugExample) : FilterSpec(Name, Description, SlugExample)
+{
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        if (raw.Length > 100 || !SlugPattern().IsMatch(raw))
+        {
+            error = $"{Name} must be a slug (lower-case letters and digits joined by hyphens).";
+            return null;
+        }
+        error = null;
+        parameters.Add(Parameter, raw);
+        return string.Format(CultureInfo.InvariantCulture, Condition, "@" + Parameter);
+    }
+}
+
+/// <summary>Free text matched case- and accent-insensitively inside a localized field; <c>{0}</c> is the folded pattern.</summary>
+internal sealed record ContainsFilter(string Name, string Description, string Column, string TextExample) : FilterSpec(Name, Description, TextExample)
+{
+    public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
+    {
+        if (raw.Trim().Length is 0 or > 200)
+        {
+            error = $"{Name} must be 1 to 200 characters of text.";
+            return null;
+        }
+        error = null;
+        var escaped = raw.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal);
+        parameters.Add(Parameter, escaped);
+        return $"rt_fold(rt_all_text({Column})) LIKE '%' || rt_fold(@{Parameter}) || '%'";
+    }
+}
