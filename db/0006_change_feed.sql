@@ -16,7 +16,8 @@ CREATE TABLE changes (
     parent_id     uuid,
     -- The event the change belongs to, for hiding drafts' changes from those who cannot see the draft.
     event_id      uuid,
-    changed_at    timestamptz NOT NULL DEFAULT now(),
+    -- When the row changed (clock time, not transaction start, so a long transaction's changes are not back-dated).
+    changed_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (tx, seq)
 );
 CREATE INDEX changes_changed_at_idx ON changes (changed_at);

@@ -10,10 +10,10 @@ internal sealed class LanguageOptions
 
     private static readonly string[] Defaults = ["en", "ru", "kk", "ko"];
 
-    /// <summary>Languages a client can ask for; the first is the default response language.</summary>
+    /// <summary>Languages a client can ask for (the response language is one of them).</summary>
     public string[] Supported { get; set; } = [];
 
-    /// <summary>The order a text falls back through when it lacks the requested language.</summary>
+    /// <summary>The order a text falls back through when it lacks the requested language; its first is the response language when the client asks for none we support.</summary>
     public string[] Fallback { get; set; } = [];
 
     public IReadOnlyList<string> SupportedOrDefault => Supported.Length > 0 ? Supported : Defaults;

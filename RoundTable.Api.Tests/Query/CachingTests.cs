@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Headers;
+using RoundTable.Api.Tests.Infrastructure;
+
+namespace RoundTable.Api.Tests.Query;
+
+/// <summary>ETag, Last-Modified, 304s and Cache-Control on every GET; writes change the ETags of what they affect.</summary>
+public sealed class CachingTests : WriteApiTest
+{
+    private async Task<HttpResponseMessage> GetAsync(string url, Action<HttpRequestHeaders>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        headers?.Invoke(request.Headers);
+        return await Client.SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/events/iitu-snu-round-table-2024")]
+    [InlineData("/api/v1/events?limit=5")]
+    [InlineData("/api/v1/events/iitu-snu-round-table-2024/participants")]
+    [InlineData("/api/v1/speakers/kilkon-ko")]
+    [InlineData("/api/v1/speakers")]
+    [InlineData("/api/v1/institutions/iitu")]
+    [InlineData("/api/v1/institutions?country=KZ")]
+    [InlineData("/api/v1/recommendations")]
+    [InlineData("/api/v1/search?q=digital")]
+    [InlineData("/api/v1/changes")]
+    public async Task Every_get_has_validators_and_answers_304_to_them(string url)
+    {
+        using var first = await GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag.IsWeak);
+        var lastModified = first.Content.Headers.LastModified;
+        Assert.NotNull(lastModified);
+        Assert.NotNull(first.Headers.CacheControl);
+
+        using var byTag = await GetAsync(url, h => h.IfNoneMatch.Add(etag));
+        Assert.Equal(HttpStatusCode.NotModified, byTag.StatusCode);
+        Assert.Empty(await byTag.Content.ReadAsByteArrayAsync());
+        Assert.Equal(etag, byTag.Headers.ETag);
+
+        using var byDate = await GetAsync(url, h => h.IfModifiedSince = lastModified);
+        Assert.Equal(HttpStatusCode.NotModified, byDate.StatusCode);
+
+        using var otherTag = await GetAsync(url, h => h.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\"")));
+        Assert.Equal(HttpStatusCode.OK, otherTag.StatusCode);
+        Assert.NotEmpty(await otherTag.Content.ReadAsByteArrayAsync());
+
+        // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+        using var both = await GetAsync(url, h =>
+        {
+            h.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\""));
+            h.IfModifiedSince = lastModified;
+        });
+        Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_reads_are_publicly_cacheable_for_a_short_time_and_keyed_ones_are_private()
+    {
+        using var anonymous = await GetAsync(RoundTable);
+        Assert.True(anonymous.Headers.CacheControl!.Public);
+        Assert.InRange(anonymous.Headers.CacheControl.MaxAge!.Value.TotalSeconds, 1, 300);
+        using var keyed = await GetAsync(RoundTable, h => h.Authorization = new AuthenticationHeaderValue("Bearer", IituKey));
+        Assert.True(keyed.Headers.CacheControl!.Private);
+        using var feed = await GetAsync("/api/v1/changes");
+        Assert.True(feed.Headers.CacheControl!.NoCache);
+    }
+
+    [Fact]
+    public async Task Each_language_and_format_has_its_own_etag()
+    {
+        using var en = await GetAsync("/api/v1/institutions/iitu");
+        using var kk = await GetAsync("/api/v1/institutions/iitu", h => h.AcceptLanguage.ParseAdd("kk"));
+        using var ld = await GetAsync("/api/v1/institutions/iitu", h => h.Accept.ParseAdd("application/ld+json"));
+        Assert.NotEqual(en.Headers.ETag, kk.Headers.ETag);
+        Assert.NotEqual(en.Headers.ETag, ld.Headers.ETag);
+        using var kkRevalidated = await GetAsync("/api/v1/institutions/iitu", h =>
+        {
+            h.AcceptLanguage.ParseAdd("kk");
+            h.IfNoneMatch.Add(en.Headers.ETag!);
+        });
+        Assert.Equal(HttpStatusCode.OK, kkRevalidated.StatusCode);
+    }
+
+    [Fact]
+    public async Task Renaming_a_participant_changes_the_events_etag_and_the_lists_that_show_it()
+    {
+        using var eventBefore = await GetAsync(RoundTable);
+        using var listBefore = await GetAsync("/api/v1/speakers");
+        using var institutionBefore = await GetAsync("/api/v1/institutions/iitu");
+
+        using var speaker = await GetAsync("/api/v1/speakers/kilkon-ko");
+        using var renamed = await SendAsync(HttpMethod.Patch, "/api/v1/speakers/kilkon-ko", AdminKey,
+            """{"fullName": {"en": "Kilkon Ko (SNU)", "ko": "고길곤"}}""", speaker.Headers.ETag!.Tag, "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+
+        using var eventAfter = await GetAsync(RoundTable, h => h.IfNoneMatch.Add(eventBefore.Headers.ETag!));
+        Assert.Equal(HttpStatusCode.OK, eventAfter.StatusCode);
+        Assert.NotEqual(eventBefore.Headers.ETag, eventAfter.Headers.ETag);
+        // The event's own version did not change: its ETag still works as If-Match.
+        Assert.Equal(VersionOf(eventBefore), VersionOf(eventAfter));
+
+        using var listAfter = await GetAsync("/api/v1/speakers", h => h.IfNoneMatch.Add(listBefore.Headers.ETag!));
+        Assert.Equal(HttpStatusCode.OK, listAfter.StatusCode);
+        using var sinceBefore = await GetAsync("/api/v1/speakers", h => h.IfModifiedSince = listBefore.Content.Headers.LastModified!.Value.AddSeconds(-1));
+        Assert.Equal(HttpStatusCode.OK, sinceBefore.StatusCode);
+
+        // What the change does not touch keeps its ETag.
+        using var institutionAfter = await GetAsync("/api/v1/institutions/iitu", h => h.IfNoneMatch.Add(institutionBefore.Headers.ETag!));
+        Assert.Equal(HttpStatusCode.NotModified, institutionAfter.StatusCode);
+    }
+
+    [Fact]
+    public async Task Errors_carry_no_validators()
+    {
+        using var missing = await GetAsync("/api/v1/events/no-such-event");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Null(missing.Headers.ETag);
+        using var bad = await GetAsync("/api/v1/events?kind=party", h => h.IfNoneMatch.Add(new EntityTagHeaderValue("\"x\"")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}

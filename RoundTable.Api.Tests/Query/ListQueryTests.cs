@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RoundTable.Api.Tests.Infrastructure;
+
+namespace RoundTable.Api.Tests.Query;
+
+/// <summary>Filters, sort orders with keyset paging and the Link header, on the seed plus generated rows.</summary>
+public sealed class ListQueryTests : ApiTest
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await ExecuteSqlAsync(GeneratedData.Sql);
+    }
+
+    private async Task<List<string>> IdsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0).ToString());
+        }
+        return ids;
+    }
+
+    private static List<string> Ids(IEnumerable<JsonObject> items) => items.Select(i => i["id"]!.GetValue<string>()).ToList();
+
+    [Theory]
+    [InlineData("id", "e.id")]
+    [InlineData("start", "e.start_date, e.id")]
+    [InlineData("-start", "e.start_date DESC, e.id DESC")]
+    [InlineData("title", "rt_sort_key(e.title), e.id")]
+    [InlineData("-title", "rt_sort_key(e.title) DESC, e.id DESC")]
+    [InlineData("updatedAt", "e.updated_at, e.id")]
+    [InlineData("-updatedAt", "e.updated_at DESC, e.id DESC")]
+    [InlineData("-id", "e.id DESC")]
+    public async Task Every_sort_order_walks_the_whole_list_once_in_order_at_any_page_size(string sort, string orderBy)
+    {
+        var expected = await IdsAsync($"SELECT e.id FROM events e WHERE e.deleted_at IS NULL AND e.published ORDER BY {orderBy}");
+        Assert.Equal(GeneratedData.Events + 1, expected.Count);
+        foreach (var limit in new[] { 1, 7, 20, 100 })
+        {
+            var walked = Ids(await WalkAsync($"/api/v1/events?sort={sort}", limit));
+            Assert.Equal(expected, walked);
+        }
+    }
+
+    [Fact]
+    public async Task Sorted_and_filtered_walks_compose_and_a_row_changed_behind_the_cursor_does_not_shift_the_next_page()
+    {
+        var expected = await IdsAsync("SELECT e.id FROM events e WHERE e.kind IN ('seminar', 'workshop') AND e.country = 'KZ' ORDER BY e.start_date DESC, e.id DESC");
+        Assert.Equal(expected, Ids(await WalkAsync("/api/v1/events?kind=seminar,workshop&country=kz&sort=-start", 3)));
+
+        var first = await GetJsonAsync("/api/v1/events?sort=title&limit=10");
+        var cursor = first["nextCursor"]!.GetValue<string>();
+        var secondBefore = await GetJsonAsync($"/api/v1/events?sort=title&limit=10&cursor={Uri.EscapeDataString(cursor)}");
+        // A new event sorting first, and a rename of an event already seen, change nothing after the cursor.
+        await ExecuteSqlAsync("""
+            INSERT INTO events (slug, title, kind, status, start_date, end_date) VALUES ('aaa', '{"en": "AAA first"}', 'seminar', 'held', '2020-01-01', '2020-01-01');
+            """);
+        var secondAfter = await GetJsonAsync($"/api/v1/events?sort=title&limit=10&cursor={Uri.EscapeDataString(cursor)}");
+        Assert.Equal(Ids(secondBefore["items"]!.AsArray().Select(i => i!.AsObject())), Ids(secondAfter["items"]!.AsArray().Select(i => i!.AsObject())));
+    }
+
+    [Fact]
+    public async Task Link_header_points_at_the_next_page_with_the_same_filters()
+    {
+        using var response = await Client.GetAsync("/api/v1/events?kind=seminar&sort=-start&limit=2");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var link = Assert.Single(response.Headers.GetValues("Link"));
+        var cursor = body["nextCursor"]!.GetValue<string>();
+        Assert.Matches("^<(/api/v1/events\\?[^>]+)>; rel=\"next\"$", link);
+        var url = link[1..link.IndexOf('>')];
+        Assert.Contains("kind=seminar", url);
+        Assert.Contains("sort=-start", url);
+        Assert.Contains("limit=2", url);
+        Assert.Contains("cursor=" + Uri.EscapeDataString(cursor), url);
+        var next = await GetJsonAsync(url);
+        Assert.Equal(2, next["items"]!.AsArray().Count);
+
+        using var last = await Client.GetAsync("/api/v1/events?slug=x".Replace("slug=x", "limit=100"));
+        Assert.False(last.Headers.Contains("Link"));
+    }
+
+    public static TheoryData<string, string> Filters => new()
+    {
+        { "/api/v1/events?from=2023-05-01&to=2023-08-30", "SELECT id FROM events WHERE end_date >= '2023-05-01' AND start_date <= '2023-08-30' ORDER BY id" },
+        { "/api/v1/events?kind=lecture", "SELECT id FROM events WHERE kind = 'lecture' ORDER BY id" },
+        { "/api/v1/events?status=held,cancelled", "SELECT id FROM events WHERE status IN ('held', 'cancelled') ORDER BY id" },
+        { "/api/v1/events?country=KR", "SELECT id FROM events WHERE country = 'KR' ORDER BY id" },
+        { "/api/v1/events?organizer=seoul-national-university", "SELECT DISTINCT o.event_id FROM event_organizers o JOIN institutions i ON i.id = o.institution_id WHERE i.slug = 'seoul-national-university' ORDER BY 1" },
+        { "/api/v1/events?institution=bureau-of-national-statistics", "SELECT id FROM events WHERE slug = 'iitu-snu-round-table-2024'" },
+        { "/api/v1/events?participant=kilkon-ko", "SELECT p.event_id FROM event_participants p JOIN speakers s ON s.id = p.speaker_id WHERE s.slug = 'kilkon-ko' ORDER BY 1" },
+        { "/api/v1/events?theme=digital-literacy", "SELECT id FROM events WHERE slug = 'iitu-snu-round-table-2024'" },
+        { "/api/v1/events?updated_since=" + "2000-01-01T00:00:00Z", "SELECT id FROM events ORDER BY id" },
+        { "/api/v1/speakers?institution=iitu", "SELECT s.id FROM speakers s WHERE s.slug = 'a-k-khikmetov'" },
+        { "/api/v1/speakers?event=iitu-snu-round-table-2024", "SELECT speaker_id FROM event_participants p JOIN events e ON e.id = p.event_id WHERE e.slug = 'iitu-snu-round-table-2024' ORDER BY 1" },
+        { "/api/v1/institutions?kind=university", "SELECT id FROM institutions WHERE kind = 'university' ORDER BY id" },
+        { "/api/v1/institutions?country=KZ", "SELECT id FROM institutions WHERE country = 'KZ' ORDER BY id" },
+        { "/api/v1/institutions?parent=seoul-national-university", "SELECT id FROM institutions WHERE slug = 'snu-graduate-school-of-public-administration'" },
+        { "/api/v1/recommendations?event=iitu-snu-round-table-2024", "SELECT id FROM recommendations ORDER BY id" },
+        { "/api/v1/recommendations?status=proposed", "SELECT id FROM recommendations WHERE status = 'proposed' ORDER BY id" },
+        { "/api/v1/recommendations?theme=digital-literacy", "SELECT rt.recommendation_id FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id WHERE t.slug = 'digital-literacy' ORDER BY 1" },
+        { "/api/v1/recommendations?audience=CIVIL%20servant", "SELECT id FROM recommendations WHERE target_audience->>'en' ILIKE '%civil servant%' ORDER BY id" },
+        { "/api/v1/recommendations?proposer=a-k-khikmetov", "SELECT p.recommendation_id FROM recommendation_proposers p JOIN speakers s ON s.id = p.speaker_id WHERE s.slug = 'a-k-khikmetov' ORDER BY 1" },
+        { "/api/v1/recommendations?proposer=iitu", "SELECT p.recommendation_id FROM recommendation_proposers p JOIN institutions i ON i.id = p.institution_id WHERE i.slug = 'iitu' ORDER BY 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task Each_filter_selects_what_the_database_says(string url, string sql)
+    {
+        var expected = await IdsAsync(sql);
+        Assert.NotEmpty(expected);
+        var walked = Ids(await WalkAsync(url, 100));
+        Assert.Equal(expected.Order(), walked.Order());
+    }
+
+    [Fact]
+    public async Task A_filter_that_matches_nothing_is_an_empty_page_not_an_error()
+    {
+        var page = await GetJsonAsync("/api/v1/events?organizer=no-such-institution");
+        Assert.Empty(page["items"]!.AsArray());
+        Assert.Null(page["nextCursor"]);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/events?colour=red", "colour")]
+    [InlineData("/api/v1/events?kind=party", "kind")]
+    [InlineData("/api/v1/events?kind=", "kind")]
+    [InlineData("/api/v1/events?status=done", "status")]
+    [InlineData("/api/v1/events?from=29-07-2024", "from")]
+    [InlineData("/api/v1/events?to=2024-02-30", "to")]
+    [InlineData("/api/v1/events?country=KAZ", "country")]
+    [InlineData("/api/v1/events?organizer=Not%20A%20Slug", "organizer")]
+    [InlineData("/api/v1/events?theme=UPPER", "theme")]
+    [InlineData("/api/v1/events?sort=colour", "sort")]
+    [InlineData("/api/v1/events?sort=relevance", "sort")]
+    [InlineData("/api/v1/events?updated_since=yesterday", "updated_since")]
+    [InlineData("/api/v1/events?include=speakers", "include")]
+    [InlineData("/api/v1/events?format=xml", "format")]
+    [InlineData("/api/v1/events?kind=seminar&kind=workshop", "kind")]
+    [InlineData("/api/v1/events?q=%21%21%21", "q")]
+    [InlineData("/api/v1/events?lang=not_a_tag", "lang")]
+    [InlineData("/api/v1/speakers?kind=university", "kind")]
+    [InlineData("/api/v1/speakers?include=rankings", "include")]
+    [InlineData("/api/v1/institutions?parent=", "parent")]
+    [InlineData("/api/v1/recommendations?audience=", "audience")]
+    [InlineData("/api/v1/recommendations?status=maybe", "status")]
+    [InlineData("/api/v1/events?format=csv&limit=5", "limit")]
+    [InlineData("/api/v1/events?format=csv&include=participants", "include")]
+    [InlineData("/api/v1/search?q=digital&sort=title", "sort")]
+    [InlineData("/api/v1/search?type=person&q=digital", "type")]
+    [InlineData("/api/v1/search", "q")]
+    public async Task Unknown_parameters_and_bad_values_are_400_problems_that_name_the_parameter(string url, string parameter)
+    {
+        var problem = await GetProblemAsync(url, 400);
+        Assert.True(problem["errors"]!.AsObject().ContainsKey(parameter), problem.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_cursor_is_bound_to_its_sort_order()
+    {
+        var page = await GetJsonAsync("/api/v1/events?sort=start&limit=5");
+        var cursor = Uri.EscapeDataString(page["nextCursor"]!.GetValue<string>());
+        var problem = await GetProblemAsync($"/api/v1/events?sort=-start&cursor={cursor}", 400);
+        Assert.Contains("cursor", problem["errors"]!.AsObject().Select(e => e.Key));
+        await GetProblemAsync($"/api/v1/events?cursor={cursor}", 400);
+        // A v1 cursor (by id) handed out before sort orders existed still works.
+        var byId = await GetJsonAsync("/api/v1/events?limit=5");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/api/v1/events?cursor={Uri.EscapeDataString(byId["nextCursor"]!.GetValue<string>())}")).StatusCode);
+    }
+}
