@@ -39,25 +39,48 @@ public sealed class ChangeFeedTests : WriteApiTest
     private sealed class Mirror
     {
         public Dictionary<(string Type, string Id), long> Rows { get; } = [];
+
+        /// <summary>The newest version seen of every entry, deleted ones included.</summary>
+        public Dictionary<(string Type, string Id), long> Seen { get; } = [];
         public string? Cursor { get; set; }
+
+        /// <summary>Only changes of this type (the feed's type parameter).</summary>
+        public string? Type { get; init; }
         public int Applied { get; set; }
     }
 
-    private async Task PollAsync(Mirror mirror)
+    private async Task PollAsync(Mirror mirror, string? key = null)
     {
         while (true)
         {
-            var page = await GetJsonAsync("/api/v1/changes?limit=50" + (mirror.Cursor is null ? "" : $"&cursor={Uri.EscapeDataString(mirror.Cursor)}"));
+            var url = "/api/v1/changes?limit=50" + (mirror.Type is null ? "" : $"&type={mirror.Type}") + (mirror.Cursor is null ? "" : $"&cursor={Uri.EscapeDataString(mirror.Cursor)}");
+            JsonNode page;
+            if (key is null)
+            {
+                page = await GetJsonAsync(url);
+            }
+            else
+            {
+                using var response = await SendAsync(HttpMethod.Get, url, key);
+                page = await BodyAsync(response, HttpStatusCode.OK);
+            }
             foreach (var change in page["items"]!.AsArray())
             {
-                var key = (change!["type"]!.GetValue<string>(), change["id"]!.GetValue<string>());
+                var entry = (change!["type"]!.GetValue<string>(), change["id"]!.GetValue<string>());
+                var version = change["version"]!.GetValue<long>();
+                // The documented rule: apply a change unless a newer version of the entry was already applied.
+                if (mirror.Seen.TryGetValue(entry, out var held) && version < held)
+                {
+                    continue;
+                }
+                mirror.Seen[entry] = version;
                 if (change["operation"]!.GetValue<string>() == "deleted")
                 {
-                    mirror.Rows.Remove(key);
+                    mirror.Rows.Remove(entry);
                 }
                 else
                 {
-                    mirror.Rows[key] = change["version"]!.GetValue<long>();
+                    mirror.Rows[entry] = version;
                 }
                 mirror.Applied++;
             }
@@ -66,6 +89,21 @@ public sealed class ChangeFeedTests : WriteApiTest
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds. A change is published once every older transaction has finished,
+    /// in the whole cluster (other tests' databases too), so it may take a few polls to arrive.
+    /// </summary>
+    private async Task PollUntilAsync(Mirror mirror, Func<Mirror, bool> done, string? key = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        await PollAsync(mirror, key);
+        while (!done(mirror) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            await PollAsync(mirror, key);
         }
     }
 
@@ -106,9 +144,9 @@ public sealed class ChangeFeedTests : WriteApiTest
         await Task.WhenAll(apiWriters.Concat(slowWriters));
         await stop.CancelAsync();
         await reader;
-        await PollAsync(mirror);
-
         var expected = Describe(await DatabaseStateAsync());
+        await PollUntilAsync(mirror, m => Describe(m.Rows).SequenceEqual(expected));
+
         var actual = Describe(mirror.Rows);
         Assert.Equal(expected, actual);
         Assert.True(mirror.Applied > expected.Count, "Updates and deletions came through the feed too.");
@@ -170,7 +208,9 @@ public sealed class ChangeFeedTests : WriteApiTest
     public async Task A_change_of_a_transaction_still_running_waits_and_later_ones_wait_behind_it()
     {
         var mirror = new Mirror();
-        await PollAsync(mirror);
+        var last = await ScalarAsync<string>("SELECT 'c1:' || tx::text || ':' || seq FROM changes ORDER BY tx DESC, seq DESC LIMIT 1");
+        await PollUntilAsync(mirror, m => m.Cursor is not null
+            && System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(m.Cursor)) == last);
         var start = mirror.Cursor;
 
         await using var connection = new NpgsqlConnection(ConnectionString);
@@ -186,21 +226,22 @@ public sealed class ChangeFeedTests : WriteApiTest
         Assert.Equal(start, mirror.Cursor);
 
         await open.CommitAsync();
-        await PollAsync(mirror);
         var slugs = (await WalkAsync("/api/v1/speakers?q=early", 10)).Concat(await WalkAsync("/api/v1/speakers?q=late", 10))
             .Select(s => s["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(2, slugs.Count);
+        await PollUntilAsync(mirror, m => slugs.All(id => m.Rows.ContainsKey(("speaker", id))));
         Assert.All(slugs, id => Assert.Contains(("speaker", id), mirror.Rows.Keys));
     }
 
     [Fact]
     public async Task Deletions_drafts_types_and_bad_cursors()
     {
-        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, NewEvent("draft-feed", "iitu") is var e ? Draft(e) : null);
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, Draft(NewEvent("draft-feed", "iitu")));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
 
         var anonymous = new Mirror();
-        await PollAsync(anonymous);
+        await PollUntilAsync(anonymous, m => m.Rows.Keys.Any(k => k.Type == "event_organizer" && m.Rows.Count > 0) && m.Cursor is not null);
         Assert.DoesNotContain(("event", id), anonymous.Rows.Keys);
 
         var feed = await GetJsonAsync("/api/v1/changes?type=event&limit=1000");
@@ -208,13 +249,58 @@ public sealed class ChangeFeedTests : WriteApiTest
 
         using var deleted = await SendAsync(HttpMethod.Delete, "/api/v1/speakers/" + (await CreateSpeakerAsync()), AdminKey, ifMatch: "\"1\"");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        var all = await GetJsonAsync("/api/v1/changes?type=speaker&limit=1000");
-        Assert.Contains(all["items"]!.AsArray(), c => c!["operation"]!.GetValue<string>() == "deleted" && c["version"]!.GetValue<long>() == 2);
+        var speakers = new Mirror { Type = "speaker" };
+        await PollUntilAsync(speakers, m => m.Seen.Any(e => !m.Rows.ContainsKey(e.Key)));
+        Assert.All(speakers.Seen.Keys, k => Assert.Equal("speaker", k.Type));
+        var gone = Assert.Single(speakers.Seen, e => !speakers.Rows.ContainsKey(e.Key));
+        Assert.Equal(2, gone.Value);
 
         await GetProblemAsync("/api/v1/changes?cursor=nonsense", 400);
         await GetProblemAsync("/api/v1/changes?limit=0", 400);
         await GetProblemAsync("/api/v1/changes?type=people", 400);
         await GetProblemAsync("/api/v1/changes?since=yesterday", 400);
+    }
+
+    [Fact]
+    public async Task Publishing_a_draft_sends_everything_under_it_and_unpublishing_takes_it_back_from_outsiders()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, Draft(NewEvent("draft-subtree", "iitu")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        using var participant = await SendAsync(HttpMethod.Post, "/api/v1/events/draft-subtree/participants", IituKey,
+            new { speaker = "kilkon-ko", role = "guest", institutions = new[] { "seoul-national-university" } }, created.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.Created, participant.StatusCode);
+        var participantId = (await participant.Content.ReadFromJsonAsync<JsonObject>())!["participants"]![0]!["id"]!.GetValue<string>();
+
+        var outsider = new Mirror();
+        var organizer = new Mirror();
+        await PollUntilAsync(organizer, m => m.Rows.ContainsKey(("event_participant_institution", participantId)), IituKey);
+        await PollAsync(outsider);
+        Assert.DoesNotContain(("event", id), outsider.Rows.Keys);
+        Assert.DoesNotContain(("event_participant", participantId), outsider.Rows.Keys);
+        Assert.DoesNotContain(("event_participant_institution", participantId), outsider.Rows.Keys);
+        Assert.Contains(("event", id), organizer.Rows.Keys);
+        Assert.Contains(("event_participant_institution", participantId), organizer.Rows.Keys);
+
+        using var published = await SendAsync(HttpMethod.Patch, "/api/v1/events/draft-subtree", IituKey, """{"published": true}""",
+            participant.Headers.ETag!.Tag, "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        await PollUntilAsync(outsider, m => m.Rows.GetValueOrDefault(("event", id)) == VersionOf(published));
+        Assert.Equal(VersionOf(published), outsider.Rows[("event", id)]);
+        Assert.Contains(("event_participant", participantId), outsider.Rows.Keys);
+        Assert.Contains(("event_participant_institution", participantId), outsider.Rows.Keys);
+        Assert.Contains(outsider.Rows.Keys, k => k.Type == "event_organizer");
+
+        using var unpublished = await SendAsync(HttpMethod.Patch, "/api/v1/events/draft-subtree", IituKey, """{"published": false}""",
+            published.Headers.ETag!.Tag, "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, unpublished.StatusCode);
+        await PollUntilAsync(outsider, m => !m.Rows.ContainsKey(("event", id)));
+        await PollUntilAsync(organizer, m => m.Rows.GetValueOrDefault(("event", id)) == VersionOf(unpublished), IituKey);
+        Assert.DoesNotContain(("event", id), outsider.Rows.Keys);
+        Assert.DoesNotContain(("event_participant", participantId), outsider.Rows.Keys);
+        // The organizers still see their draft, at its latest version.
+        Assert.Equal(VersionOf(unpublished), organizer.Rows[("event", id)]);
+        Assert.Contains(("event_participant", participantId), organizer.Rows.Keys);
     }
 
     private static object Draft(object newEvent)

@@ -157,10 +157,37 @@ public sealed class ListQueryTests : ApiTest
     [InlineData("/api/v1/search?q=digital&sort=title", "sort")]
     [InlineData("/api/v1/search?type=person&q=digital", "type")]
     [InlineData("/api/v1/search", "q")]
+    [InlineData("/api/v1/events?q=a%00b", "q")]
+    [InlineData("/api/v1/recommendations?audience=%00", "audience")]
+    [InlineData("/api/v1/events?updated_since=7/29/2024", "updated_since")]
     public async Task Unknown_parameters_and_bad_values_are_400_problems_that_name_the_parameter(string url, string parameter)
     {
         var problem = await GetProblemAsync(url, 400);
         Assert.True(problem["errors"]!.AsObject().ContainsKey(parameter), problem.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("start", "not-a-date")]
+    [InlineData("updatedAt", "x")]
+    [InlineData("title", null)]
+    [InlineData("relevance:000000000000", "x")]
+    public async Task An_edited_cursor_is_a_400_not_a_500(string sort, string? key)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new[] { sort, key, Guid.NewGuid().ToString("N") });
+        var cursor = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("v2:" + json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var sortParameter = sort.StartsWith("relevance", StringComparison.Ordinal) ? "q=forum" : $"sort={sort}";
+        await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}", 400);
+        await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}&format=csv", 400);
+    }
+
+    [Fact]
+    public async Task A_search_cursor_belongs_to_its_search()
+    {
+        var page = await GetJsonAsync("/api/v1/events?q=forum&limit=5");
+        var cursor = Uri.EscapeDataString(page["nextCursor"]!.GetValue<string>());
+        Assert.Equal(5, (await GetJsonAsync($"/api/v1/events?q=forum&limit=5&cursor={cursor}"))["items"]!.AsArray().Count);
+        await GetProblemAsync($"/api/v1/events?q=alpha&cursor={cursor}", 400);
+        Assert.NotEmpty((await GetJsonAsync("/api/v1/search?q=forum&updated_since=2000-01-01T00:00:00Z"))["items"]!.AsArray());
     }
 
     [Fact]

@@ -5,9 +5,13 @@ namespace RoundTable.Api.Tests.Writes;
 
 public sealed class IdempotencyTests : WriteApiTest
 {
-    private async Task<HttpResponseMessage> PostAsync(string idempotencyKey, object body, string? key = null)
+    private async Task<HttpResponseMessage> PostAsync(string idempotencyKey, object body, string? key = null, string? language = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events");
+        if (language is not null)
+        {
+            request.Headers.AcceptLanguage.ParseAdd(language);
+        }
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key ?? IituKey);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         request.Content = System.Net.Http.Json.JsonContent.Create(body);
@@ -36,6 +40,18 @@ public sealed class IdempotencyTests : WriteApiTest
         }
         Assert.Equal(1, await CountAsync("idempotent-event"));
         Assert.Equal(audit, await ScalarAsync<long>("SELECT count(*) FROM audit_log"));
+    }
+
+    [Fact]
+    public async Task A_replay_is_the_first_response_in_its_language_whatever_the_retry_asks_for()
+    {
+        using var first = await PostAsync("language-key", NewEvent("language-event", "iitu"), language: "kk");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(["kk"], first.Content.Headers.ContentLanguage);
+        using var replay = await PostAsync("language-key", NewEvent("language-event", "iitu"), language: "en");
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal(["kk"], replay.Content.Headers.ContentLanguage);
+        Assert.Contains("Цифрлық дағдылар семинары", await replay.Content.ReadAsStringAsync());
     }
 
     [Fact]

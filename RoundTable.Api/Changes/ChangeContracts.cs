@@ -18,7 +18,8 @@ public enum ChangeOperation
 /// institution_ranking, institution_figure, recommendation_proposer, recommendation_theme, recommendation_status_change.</param>
 /// <param name="Id">The resource's or entry's id (for event_participant_institution: the participant's; for
 /// recommendation_theme: the theme's).</param>
-/// <param name="Version">The version the change produced (for a deletion: the last version).</param>
+/// <param name="Version">The version the change produced; a deletion has one too. Apply a change only when its version
+/// is at least the one you hold for the entry: transactions that touch the same entry may appear out of version order.</param>
 /// <param name="ParentType">For a relation entry: the resource it belongs to (re-read that resource to mirror it).</param>
 public sealed record ChangeResponse(
     string Type,

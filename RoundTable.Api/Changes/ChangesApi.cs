@@ -29,7 +29,7 @@ internal static class ChangesApi
                 + "whatever order transactions commit in.")
             .WithMetadata(
                 new QueryParameterDoc("cursor", "nextCursor of the previous page; omit it to start from the first change."),
-                new QueryParameterDoc("limit", "Changes per page (1..1000, default 100).", Integer: true),
+                new QueryParameterDoc("limit", "Changes per page (1..1000, default 100).", Integer: true, Minimum: 1, Maximum: 1000),
                 new QueryParameterDoc("type", "Only these types (comma-separated), e.g. event,event_participant."))
             .WithReadProblems(item: false);
         return routes;

@@ -8,7 +8,8 @@ internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
 {
     // Only changes of transactions older than the oldest one still running are published: a transaction that commits
     // later always has a larger tx than everything published, so (tx, seq) cursors never skip (see db/0006).
-    // Changes of a draft event (and what hangs off it) are visible to those who may see the draft.
+    // Changes of a draft event (and what hangs off it) are visible to those who may see the draft; publishing re-sends
+    // the event's whole subtree as created, unpublishing as deleted to those who lose sight of it (db/0007).
     private const string PageSql = $"""
         SELECT c.tx::text::bigint AS tx, c.seq, c.resource_type, c.resource_id, c.operation, c.version, c.changed_at,
                c.parent_type, c.parent_id
@@ -16,7 +17,10 @@ internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
         WHERE (c.tx, c.seq) > (@Tx::text::xid8, @Seq)
           AND c.tx < pg_snapshot_xmin(pg_current_snapshot())
           AND (@Types::text[] IS NULL OR c.resource_type = ANY(@Types::text[]))
-          AND (c.event_id IS NULL OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}))
+          -- A draft's changes go to those who may see it; the deletions of an unpublished event (for_outsiders) go to
+          -- those who no longer may.
+          AND (c.event_id IS NULL
+               OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}) <> c.for_outsiders)
         ORDER BY c.tx, c.seq
         LIMIT @Fetch
         """;

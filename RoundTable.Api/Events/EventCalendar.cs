@@ -19,10 +19,12 @@ internal static class EventCalendar
 {
     public const string MediaType = "text/calendar";
 
-    /// <summary>Marks a route that answers text/calendar (documented by OpenApi.ListParametersFilter).</summary>
-    public sealed class Metadata;
+    /// <summary>Marks a route that answers text/calendar (documented by OpenApi.ListParametersFilter); the route sets
+    /// <paramref name="FixedFilter"/> itself, so clients cannot.</summary>
+    public sealed record Metadata(string? FixedFilter = null);
 
-    public static RouteHandlerBuilder WithCalendar(this RouteHandlerBuilder builder) => builder.WithMetadata(new Metadata());
+    public static RouteHandlerBuilder WithCalendar(this RouteHandlerBuilder builder, string? fixedFilter = null) =>
+        builder.WithMetadata(new Metadata(fixedFilter));
 
     /// <summary>The events a speaker took part in, or an institution was involved in, as a calendar.</summary>
     public static async Task<Results<CalendarResult, ProblemHttpResult>> ForAsync(
@@ -61,14 +63,17 @@ internal static class EventCalendar
         {
             return problem!;
         }
-        query.Unpaged();
-        return new CalendarResult(name, store.StreamCalendarAsync(query, ct), store);
+        return new CalendarResult(name, store.CalendarBatchesAsync(query, Batch, ct));
     }
 
-    internal sealed class CalendarResult(string name, IAsyncEnumerable<EventRow> rows, EventsStore store) : IResult
+    internal sealed class CalendarResult(string name, IAsyncEnumerable<(IReadOnlyList<EventRow> Events, EventIncludes Includes)> batches) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
+            var ct = context.RequestAborted;
+            await using var enumerator = batches.GetAsyncEnumerator(ct);
+            // The first batch is read before anything is sent: a failure there is still a 500 problem.
+            var more = await enumerator.MoveNextAsync();
             StreamingResponse.Start(context);
             var response = context.Response;
             response.ContentType = $"{MediaType}; charset=utf-8";
@@ -77,55 +82,36 @@ internal static class EventCalendar
             var language = LanguagePreference.Current;
             var serializer = new CalendarSerializer();
             var zones = new HashSet<string>(StringComparer.Ordinal);
-            var ct = context.RequestAborted;
-            await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
-            await writer.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//RoundTable API//Events//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
-            var batch = new List<EventRow>(Batch);
             try
             {
-                await foreach (var row in rows.WithCancellation(ct))
+                await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
+                await writer.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//RoundTable API//Events//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+                for (; more; more = await enumerator.MoveNextAsync())
                 {
-                    batch.Add(row);
-                    if (batch.Count == Batch)
+                    var (events, includes) = enumerator.Current;
+                    var organizers = includes.Organizers!.ToLookup(o => o.EventId);
+                    var participants = includes.Participants!.ToLookup(p => p.EventId);
+                    foreach (var row in events)
                     {
-                        await WriteBatchAsync(batch);
+                        if (row.TimeZone is { } zone && row.StartsAt is not null && TryZone(zone) is not null && zones.Add(zone))
+                        {
+                            await writer.WriteAsync(serializer.SerializeToString(VTimeZone.FromDateTimeZone(zone)));
+                        }
+                        await writer.WriteAsync(serializer.SerializeToString(ToEvent(row, organizers[row.Id], participants[row.Id], baseUrl, language)));
                     }
+                    await writer.FlushAsync(ct);
                 }
-                await WriteBatchAsync(batch);
                 await writer.WriteAsync("END:VCALENDAR\r\n");
                 await writer.FlushAsync(ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException && response.HasStarted)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The status line is gone: cut the connection so the client cannot take a partial feed for a whole one.
                 context.RequestServices.GetRequiredService<ILogger<CalendarResult>>().LogError(e, "Calendar {Name} failed midway", name);
                 context.Abort();
             }
-
-            async Task WriteBatchAsync(List<EventRow> events)
-            {
-                if (events.Count == 0)
-                {
-                    return;
-                }
-                var found = await store.IncludeAsync(events.Select(e => e.Id).ToList(), CalendarIncludes, ct);
-                var organizers = found.Organizers!.ToLookup(o => o.EventId);
-                var participants = found.Participants!.ToLookup(p => p.EventId);
-                foreach (var row in events)
-                {
-                    if (row.TimeZone is { } zone && row.StartsAt is not null && zones.Add(zone) && TryZone(zone) is not null)
-                    {
-                        await writer.WriteAsync(serializer.SerializeToString(VTimeZone.FromDateTimeZone(zone)));
-                    }
-                    var vevent = ToEvent(row, organizers[row.Id], participants[row.Id], baseUrl, language);
-                    await writer.WriteAsync(serializer.SerializeToString(vevent));
-                }
-                events.Clear();
-                await writer.FlushAsync(ct);
-            }
         }
     }
-
-    private static readonly IReadOnlySet<string> CalendarIncludes = new HashSet<string> { "organizers", "participants" };
 
     private static CalendarEvent ToEvent(
         EventRow row, IEnumerable<EventOrganizerRow> organizers, IEnumerable<EventParticipantRow> participants,

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Dapper;
 using Npgsql;
@@ -152,10 +154,35 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     public IAsyncEnumerable<EventRow> StreamAsync(ListQuery query, CancellationToken ct) =>
         ListReads.StreamAsync<EventRow>(dataSource, query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), viewer.With(query.Parameters), ct);
 
-    /// <summary>Every matching event with the columns a calendar needs (venue, summary, source URL).</summary>
-    public IAsyncEnumerable<EventRow> StreamCalendarAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<EventRow>(dataSource,
-            query.Sql($"SELECT {SummaryColumns}, e.venue, e.summary, e.source_url", "events e", ListBase), viewer.With(query.Parameters), ct);
+    /// <summary>
+    /// Every matching event with the columns a calendar needs (venue, summary, source URL) and its organizers and
+    /// participants, in batches read on one connection in one snapshot (REPEATABLE READ).
+    /// </summary>
+    public async IAsyncEnumerable<(IReadOnlyList<EventRow> Events, EventIncludes Includes)> CalendarBatchesAsync(
+        ListQuery query, int batch, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        query.Page(batch, null);
+        while (true)
+        {
+            var sql = query.Sql($"SELECT {SummaryColumns}, e.venue, e.summary, e.source_url", "events e", ListBase);
+            var rows = (await connection.QueryAsync<EventRow>(new CommandDefinition(sql, viewer.With(query.Parameters), transaction, cancellationToken: ct))).AsList();
+            var events = rows.Take(batch).ToList();
+            if (events.Count == 0)
+            {
+                yield break;
+            }
+            yield return (events, await IncludeAsync(connection, transaction, events.Select(e => e.Id).ToList(), s_calendarIncludes, ct));
+            if (rows.Count <= batch)
+            {
+                yield break;
+            }
+            query.Page(batch, new CursorPosition(query.SortToken, events[^1].SortKey, events[^1].Id));
+        }
+    }
+
+    private static readonly IReadOnlySet<string> s_calendarIncludes = new HashSet<string> { "organizers", "participants" };
 
     // Includes for a page of events: one batch, whatever the number of events.
     private const string IncludeOrganizersSql = $"""
@@ -183,6 +210,13 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     /// <summary>The relations of a page of events, in one round trip of one query per included relation.</summary>
     public async Task<EventIncludes> IncludeAsync(IReadOnlyList<Guid> ids, IReadOnlySet<string> includes, CancellationToken ct)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await IncludeAsync(connection, null, ids, includes, ct);
+    }
+
+    private static async Task<EventIncludes> IncludeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<Guid> ids, IReadOnlySet<string> includes, CancellationToken ct)
+    {
         var sql = new StringBuilder();
         if (includes.Contains("organizers"))
         {
@@ -196,8 +230,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
         {
             sql.AppendLine(IncludeRecommendationsSql);
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new { Ids = ids.ToArray() }, cancellationToken: ct));
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql.ToString(), new { Ids = ids.ToArray() }, transaction, cancellationToken: ct));
         var organizers = includes.Contains("organizers") ? (await grid.ReadAsync<EventOrganizerRow>()).AsList() : null;
         var participants = includes.Contains("participants") ? (await grid.ReadAsync<EventParticipantRow>()).AsList() : null;
         var participantInstitutions = includes.Contains("participants") ? (await grid.ReadAsync<ParticipantInstitutionRow>()).AsList() : null;

@@ -24,25 +24,29 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
 
     public async Task ExecuteAsync(HttpContext context)
     {
+        var ct = context.RequestAborted;
+        await using var enumerator = items.GetAsyncEnumerator(ct);
+        // The query runs (and the first row arrives) before anything is sent: a failure there is still a 500 problem.
+        var any = await enumerator.MoveNextAsync();
         StreamingResponse.Start(context);
         var response = context.Response;
         response.ContentType = format == ListFormat.Csv ? $"{ListQuery.CsvMediaType}; charset=utf-8; header=present" : ListQuery.NdjsonMediaType;
         response.Headers.ContentDisposition = $"inline; filename=\"{fileName}.{(format == ListFormat.Csv ? "csv" : "ndjson")}\"";
         response.Headers.CacheControl = "no-store";
-        var ct = context.RequestAborted;
         try
         {
+            var rows = Rest(enumerator, any);
             if (format == ListFormat.Csv)
             {
-                await WriteCsvAsync(response.Body, ct);
+                await WriteCsvAsync(response.Body, rows, ct);
             }
             else
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-                await WriteNdjsonAsync(response.BodyWriter, options, ct);
+                await WriteNdjsonAsync(response.BodyWriter, rows, options, ct);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException && response.HasStarted)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The status line is gone: cut the connection so the client cannot take a partial export for a whole one.
             context.RequestServices.GetRequiredService<ILogger<ExportResult<T>>>().LogError(e, "Export of {File} failed midway", fileName);
@@ -50,10 +54,19 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         }
     }
 
-    private async Task WriteCsvAsync(Stream body, CancellationToken ct)
+    private static async IAsyncEnumerable<T> Rest(IAsyncEnumerator<T> enumerator, bool any)
     {
-        // Default options: RFC 4180 (comma, CRLF, quotes where needed), UTF-8 without a byte-order mark.
-        await using var csv = CsvWriter.Create(body, null, leaveOpen: true);
+        for (var more = any; more; more = await enumerator.MoveNextAsync())
+        {
+            yield return enumerator.Current;
+        }
+    }
+
+    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<T> items, CancellationToken ct)
+    {
+        // RFC 4180 (comma, CRLF, quotes where needed), UTF-8 without a byte-order mark; text a spreadsheet would run as
+        // a formula (=, +, -, @ first) is escaped.
+        await using var csv = CsvWriter.Create(body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
         var columns = CsvColumns.For(typeof(T));
         foreach (var column in columns)
         {
@@ -77,7 +90,7 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         await csv.FlushAsync(ct);
     }
 
-    private async Task WriteNdjsonAsync(PipeWriter body, JsonSerializerOptions options, CancellationToken ct)
+    private static async Task WriteNdjsonAsync(PipeWriter body, IAsyncEnumerable<T> items, JsonSerializerOptions options, CancellationToken ct)
     {
         var typeInfo = options.GetTypeInfo(typeof(T));
         // The writer fills the response pipe's buffers; only FlushAsync does I/O.

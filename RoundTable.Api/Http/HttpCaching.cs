@@ -20,9 +20,10 @@ internal sealed class CachingOptions
 /// Validators and revalidation for every API answer with a body. The body is buffered and hashed, so the ETag
 /// changes whenever any byte of the representation does: a renamed participant changes the event's ETag, and each
 /// language and format has its own. An item's ETag starts with its row version (<c>"7.…"</c>) so it doubles as the
-/// If-Match of a write. GETs also get Last-Modified (the newest change in the change feed: conservative, never too
-/// old), 304 for a matching If-None-Match (or, without one, If-Modified-Since), and Cache-Control: short and public
-/// for anonymous reads, private for keyed ones (they may see drafts). Streams (exports) opt out.
+/// If-Match of a write. GETs of resources also get Last-Modified (the newest change in the change feed, read before the
+/// handler: conservative), 304 for a matching If-None-Match (or, without one, If-Modified-Since, which has one-second
+/// resolution: If-None-Match is the exact validator), and Cache-Control: short and public for anonymous reads, private
+/// for keyed ones (they may see drafts), with Vary: Authorization. Streams (exports, calendars) opt out.
 /// </summary>
 internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSource, IOptions<CachingOptions> options)
 {
@@ -35,6 +36,9 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             await next(context);
             return;
         }
+        // Read before the handler runs: a change committing meanwhile makes the date older than the body, never newer.
+        var isRead = HttpMethods.IsGet(context.Request.Method);
+        var lastModified = isRead && HasDatedData(context.Request.Path) ? await WatermarkAsync(context.RequestAborted) : null;
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         var streaming = new StreamingResponse(original);
@@ -53,8 +57,12 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             return;
         }
         var response = context.Response;
-        var isRead = HttpMethods.IsGet(context.Request.Method);
-        if (response.StatusCode is >= 200 and < 300 && buffer.Length > 0)
+        if (response.StatusCode is < 200 or > 299)
+        {
+            // A failed write (e.g. a read-back that found nothing) must not hand out a validator.
+            response.Headers.Remove(HeaderNames.ETag);
+        }
+        else if (buffer.Length > 0)
         {
             var hash = Hash(buffer);
             var version = VersionOf(response.Headers.ETag.ToString());
@@ -78,7 +86,8 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             {
                 response.Headers.CacheControl = $"public, max-age={options.Value.PublicMaxAgeSeconds.ToString(CultureInfo.InvariantCulture)}";
             }
-            var lastModified = await WatermarkAsync(context.RequestAborted);
+            // Keyed reads may include drafts: shared caches must keep them apart from anonymous ones.
+            response.Headers.Append(HeaderNames.Vary, "Authorization");
             if (lastModified is { } modified)
             {
                 response.Headers.LastModified = HeaderUtilities.FormatDate(modified);
@@ -98,6 +107,16 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             await buffer.CopyToAsync(original, context.RequestAborted);
         }
     }
+
+    /// <summary>
+    /// Resources whose every change is in the change feed, so its newest time dates them. Not the feed itself (it
+    /// also depends on which transactions are still running) nor the key administration (not in the feed).
+    /// </summary>
+    private static bool HasDatedData(PathString path) =>
+        s_datedPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.Ordinal));
+
+    private static readonly string[] s_datedPrefixes =
+        ["/api/v1/events", "/api/v1/speakers", "/api/v1/institutions", "/api/v1/recommendations", "/api/v1/search"];
 
     /// <summary>The version of an ETag set as <c>"N"</c> by a handler; null for any other value.</summary>
     private static long? VersionOf(string etag) =>

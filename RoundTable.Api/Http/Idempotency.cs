@@ -42,12 +42,13 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         """;
 
     private const string StoredSql = """
-        SELECT request_hash, status_code, response_body, location, etag FROM idempotency_keys
+        SELECT request_hash, status_code, response_body, location, etag, content_language FROM idempotency_keys
         WHERE api_key_id = @KeyId AND idempotency_key = @Key
         """;
 
     private const string CompleteSql = """
-        UPDATE idempotency_keys SET status_code = @Status, response_body = @Body, location = @Location, etag = @ETag
+        UPDATE idempotency_keys SET status_code = @Status, response_body = @Body, location = @Location, etag = @ETag,
+            content_language = @ContentLanguage
         WHERE api_key_id = @KeyId AND idempotency_key = @Key
         """;
 
@@ -121,6 +122,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
                 Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions),
                 Location = LocationOf(inner),
                 ETag = http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null,
+                ContentLanguage = Localization.LanguagePreference.Current is { IsAll: false } language ? language.Language : null,
             }));
         }
         return result;
@@ -146,6 +148,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         {
             http.Response.Headers.ETag = stored.Etag;
         }
+        http.Items[Localization.LanguageNegotiation.ReplayedLanguage] = stored.ContentLanguage;
         return stored.ResponseBody is null
             ? Results.StatusCode(stored.StatusCode!.Value)
             : Results.Text(stored.ResponseBody, "application/json", Encoding.UTF8, stored.StatusCode);
@@ -173,6 +176,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         public string? ResponseBody { get; set; }
         public string? Location { get; set; }
         public string? Etag { get; set; }
+        public string? ContentLanguage { get; set; }
     }
 }
 

@@ -76,4 +76,4 @@ internal static class ListEndpoints
 }
 
 /// <summary>Documents a query parameter a handler reads itself (OpenApi.ListParametersFilter).</summary>
-internal sealed record QueryParameterDoc(string Name, string Description, bool Integer = false);
+internal sealed record QueryParameterDoc(string Name, string Description, bool Integer = false, int? Minimum = null, int? Maximum = null);

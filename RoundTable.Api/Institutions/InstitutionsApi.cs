@@ -22,7 +22,7 @@ internal static class InstitutionsApi
             .WithSummary("Get an institution with its parent, rankings and stated figures").WithLinkedData().WithReadProblems();
         routes.MapGet("/api/v1/institutions/{idOrSlug}/events.ics", Calendar).WithTags("Institutions").WithName("getInstitutionCalendar")
             .WithSummary("The events an institution organized or was represented at, as an iCalendar feed (RFC 5545)")
-            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata()).WithReadProblems();
+            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata("institution")).WithReadProblems();
         group.MapGet("/{idOrSlug}/speakers", ListSpeakers).WithName("listInstitutionSpeakers")
             .WithSummary("List the people affiliated with an institution").WithReadProblems();
         group.MapGet("/{idOrSlug}/events", ListEvents).WithName("listInstitutionEvents")

@@ -14,6 +14,9 @@ internal sealed partial class LanguageNegotiation(RequestDelegate next, IOptions
 {
     public const string QueryParameter = "lang";
 
+    /// <summary>HttpContext item: the language of a replayed response (Idempotency), null for every language.</summary>
+    public const string ReplayedLanguage = "rt.replayed-language";
+
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageTag();
 
@@ -55,9 +58,12 @@ internal sealed partial class LanguageNegotiation(RequestDelegate next, IOptions
                 headers.Append(HeaderNames.Vary, "Accept, Accept-Language");
             }
             var status = context.Response.StatusCode;
-            if (!preference.IsAll && (status is >= 200 and < 300 or 304) && status != 204)
+            var language = context.Items.TryGetValue(ReplayedLanguage, out var replayed)
+                ? replayed as string
+                : preference.IsAll ? null : preference.Language;
+            if (language is not null && (status is >= 200 and < 300 or 304) && status != 204)
             {
-                headers.ContentLanguage = preference.Language;
+                headers.ContentLanguage = language;
             }
             return Task.CompletedTask;
         });

@@ -18,13 +18,17 @@ internal sealed class ListParametersFilter : IOperationFilter
         var isGet = string.Equals(context.ApiDescription.HttpMethod, "GET", StringComparison.OrdinalIgnoreCase);
         operation.Parameters ??= [];
         var spec = metadata.OfType<ListSpec>().FirstOrDefault();
-        var calendar = metadata.OfType<Events.EventCalendar.Metadata>().Any();
+        var calendarMetadata = metadata.OfType<Events.EventCalendar.Metadata>().FirstOrDefault();
+        var calendar = calendarMetadata is not null;
         if (spec is not null)
         {
-            DescribeList(operation, spec, calendar);
+            DescribeList(operation, spec, calendar, calendarMetadata?.FixedFilter);
         }
         if (calendar)
         {
+            operation.Parameters.Add(Query(LanguageNegotiation.QueryParameter, "Language of the texts (a language tag), as for JSON.",
+                new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
+            operation.Parameters.Add(Header("Accept-Language", "Preferred languages with quality values (RFC 9110), e.g. kk, ru;q=0.8."));
             operation.Responses ??= [];
             operation.Responses["200"] = new OpenApiResponse
             {
@@ -37,10 +41,15 @@ internal sealed class ListParametersFilter : IOperationFilter
         }
         foreach (var doc in metadata.OfType<Http.QueryParameterDoc>())
         {
-            operation.Parameters.Add(Query(doc.Name, doc.Description,
-                new OpenApiSchema { Type = doc.Integer ? JsonSchemaType.Integer : JsonSchemaType.String }));
+            operation.Parameters.Add(Query(doc.Name, doc.Description, new OpenApiSchema
+            {
+                Type = doc.Integer ? JsonSchemaType.Integer : JsonSchemaType.String,
+                Minimum = doc.Minimum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Maximum = doc.Maximum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
         }
-        if (isGet)
+        // Calendars stream like exports: no validators, no 304.
+        if (isGet && !calendar)
         {
             if (!operation.Parameters.Any(p => p.Name == LanguageNegotiation.QueryParameter))
             {
@@ -54,8 +63,8 @@ internal sealed class ListParametersFilter : IOperationFilter
             if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
             {
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                response.Headers["ETag"] = ResponseHeader("Validator of this representation (language and format included). An item's ETag begins with its version and is its If-Match.");
-                response.Headers["Last-Modified"] = ResponseHeader("Time of the newest change to the data (a conservative validator).");
+                response.Headers["ETag"] = ResponseHeader("Validator of this representation (language and format included). An item's ETag begins with its version and is its If-Match. Not on CSV/NDJSON exports, which stream.");
+                response.Headers["Last-Modified"] = ResponseHeader("Time of the newest change to the data, one-second resolution (If-None-Match is the exact validator). Not on the change feed, the key administration or exports.");
                 response.Headers["Cache-Control"] = ResponseHeader("public, short max-age for anonymous reads; private for keyed reads.");
                 response.Headers["Content-Language"] = ResponseHeader("The response language (absent with lang=*).");
                 response.Headers["Vary"] = ResponseHeader("Accept, Accept-Language.");
@@ -76,7 +85,7 @@ internal sealed class ListParametersFilter : IOperationFilter
         }
     }
 
-    private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar)
+    private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar, string? fixedFilter)
     {
         if (calendar)
         {
@@ -84,7 +93,7 @@ internal sealed class ListParametersFilter : IOperationFilter
             operation.Parameters.Add(Query("sort", "Order of the events, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String }));
             operation.Parameters.Add(Query("updated_since", "Only events changed at or after this instant (RFC 3339).",
                 new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
-            foreach (var filter in spec.Filters)
+            foreach (var filter in spec.Filters.Where(f => f.Name != fixedFilter))
             {
                 operation.Parameters.Add(Query(filter.Name, filter.Description, new OpenApiSchema { Type = JsonSchemaType.String, Examples = [filter.Example] }));
             }
@@ -102,8 +111,10 @@ internal sealed class ListParametersFilter : IOperationFilter
                 Type = JsonSchemaType.String,
                 Enum = [.. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)n), .. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)("-" + n)), "relevance"],
             }));
-        operation.Parameters.Add(Query("q", "Full-text search over every language, case- and accent-insensitive, each word as a prefix; ranked (sort=relevance is the default with q).",
-            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }));
+        var q = Query("q", "Full-text search over every language, case- and accent-insensitive, each word as a prefix; ranked (sort=relevance is the default with q).",
+            new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 });
+        q.Required = spec.SearchRequired;
+        operation.Parameters.Add(q);
         operation.Parameters.Add(Query("updated_since", "Only items changed at or after this instant (RFC 3339). Deletions are in GET /api/v1/changes.",
             new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
         if (spec.Includes.Count > 0)

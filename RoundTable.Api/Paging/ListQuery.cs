@@ -18,7 +18,7 @@ internal enum ListFormat
 }
 
 /// <summary>A parsed, validated list request: filters, search, sort, keyset position, includes and format.</summary>
-internal sealed class ListQuery
+internal sealed partial class ListQuery
 {
     public const string CsvMediaType = "text/csv";
     public const string NdjsonMediaType = "application/x-ndjson";
@@ -68,6 +68,10 @@ internal sealed class ListQuery
             {
                 errors[name] = [$"Give {name} once."];
             }
+            else if ((values[0] ?? "").Any(char.IsControl))
+            {
+                errors[name] = [$"{name} must not contain control characters."];
+            }
             else
             {
                 raw[name] = values[0] ?? "";
@@ -104,6 +108,7 @@ internal sealed class ListQuery
             {
                 query.Parameters.Add("q", search);
                 query._conditions.Add(spec.SearchCondition);
+                query._search = search;
             }
         }
 
@@ -128,7 +133,7 @@ internal sealed class ListQuery
 
         if (raw.TryGetValue("updated_since", out var since))
         {
-            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+            if (DateTimeOffset.TryParseExact(since, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
             {
                 query.Parameters.Add("updated_since", instant.UtcDateTime);
                 query._conditions.Add($"{spec.Alias}.updated_at >= @updated_since");
@@ -176,7 +181,11 @@ internal sealed class ListQuery
             }
             else if (position.Sort != query.SortToken)
             {
-                errors["cursor"] = [$"This cursor continues the order '{position.Sort}', not '{query.SortToken}': keep sort unchanged while paging."];
+                errors["cursor"] = ["This cursor continues another order (or another search): keep sort and q unchanged while paging."];
+            }
+            else if (!IsKeyOf(query.Sort, position.Key))
+            {
+                errors["cursor"] = ["cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged."];
             }
             else
             {
@@ -192,6 +201,22 @@ internal sealed class ListQuery
         problem = null;
         return true;
     }
+
+    private static readonly string[] s_rfc3339 =
+        ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFK"];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$")]
+    private static partial System.Text.RegularExpressions.Regex PostgresTimestamp();
+
+    /// <summary>Whether a cursor's sort key is a value of the sort's SQL type (as the database wrote it).</summary>
+    private static bool IsKeyOf(SortSpec sort, string? key) => sort.Cast switch
+    {
+        "uuid" => key is null || Guid.TryParse(key, out _),
+        "date" => DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        "timestamptz" => key is not null && PostgresTimestamp().IsMatch(key),
+        "real" => float.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var rank) && float.IsFinite(rank),
+        _ => key is not null,
+    };
 
     private static ListFormat ParseFormat(StringValues accept, Dictionary<string, string> raw, Dictionary<string, string[]> errors)
     {
@@ -231,13 +256,19 @@ internal sealed class ListQuery
         return ListFormat.Json;
     }
 
-    /// <summary>Every matching row, without LIMIT (a feed that is not paged, such as iCalendar).</summary>
-    public void Unpaged() => _unpaged = true;
+    /// <summary>Reads the list in pages of <paramref name="limit"/> from <paramref name="after"/> (a feed read in batches).</summary>
+    public void Page(int limit, CursorPosition? after)
+    {
+        Limit = limit;
+        After = after;
+    }
 
-    private bool _unpaged;
+    private string? _search;
 
-    /// <summary>The sort as written in cursors: its name, with '-' when descending.</summary>
-    public string SortToken => (Descending && Sort.Name != "relevance" ? "-" : "") + Sort.Name;
+    /// <summary>The sort as written in cursors: its name, with '-' when descending; a relevance order belongs to its search.</summary>
+    public string SortToken => Sort.Name == "relevance"
+        ? $"relevance:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(_search ?? "")).AsSpan(0, 6))}"
+        : (Descending ? "-" : "") + Sort.Name;
 
     /// <summary>
     /// The list's SELECT: <paramref name="select"/> plus the sort key, <paramref name="from"/>, the base condition,
@@ -274,7 +305,7 @@ internal sealed class ListQuery
             builder.Append($"({Sort.Sql}) {direction}, ");
         }
         builder.Append($"{id} {direction}");
-        if (Format == ListFormat.Json && !_unpaged)
+        if (Format == ListFormat.Json)
         {
             builder.Append("\nLIMIT @fetch");
             Parameters.Add("fetch", Limit + 1);

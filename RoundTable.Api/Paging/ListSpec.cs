@@ -16,7 +16,8 @@ internal sealed record ListSpec(
     IReadOnlyList<FilterSpec> Filters,
     string SearchCondition,
     string SearchRank,
-    IReadOnlyList<string> Includes)
+    IReadOnlyList<string> Includes,
+    bool SearchRequired = false)
 {
     /// <summary>The order by id: creation order (UUID v7), the default without a search.</summary>
     public SortSpec ById => Sorts[0];

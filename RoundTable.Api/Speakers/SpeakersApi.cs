@@ -22,7 +22,7 @@ internal static class SpeakersApi
             .WithSummary("Get a speaker with their affiliations").WithLinkedData().WithReadProblems();
         routes.MapGet("/api/v1/speakers/{idOrSlug}/events.ics", Calendar).WithTags("Speakers").WithName("getSpeakerCalendar")
             .WithSummary("The events a speaker took part in, as an iCalendar feed (RFC 5545)")
-            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata()).WithReadProblems();
+            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata("participant")).WithReadProblems();
         group.MapGet("/{idOrSlug}/events", ListEvents).WithName("listSpeakerEvents")
             .WithSummary("List the events a speaker took part in, with their role").WithReadProblems();
         group.MapGet("/{idOrSlug}/affiliations", ListAffiliations).WithName("listSpeakerAffiliations")
