@@ -40,6 +40,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseMiddleware<LanguageNegotiation>();
+app.UseMiddleware<StrictQuery>();
 app.UseMiddleware<HttpCaching>();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();

@@ -122,6 +122,27 @@ public sealed class ListQueryTests : ApiTest
     }
 
     [Fact]
+    public async Task Relation_lists_take_updated_since_and_refuse_unknown_parameters()
+    {
+        const string participants = "/api/v1/events/iitu-snu-round-table-2024/participants";
+        Assert.Equal(6, (await WalkAsync(participants, 100)).Count);
+        Assert.Empty((await GetJsonAsync($"{participants}?updated_since=2999-01-01T00:00:00Z"))["items"]!.AsArray());
+        var before = await ScalarAsync<string>("""SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""");
+        await ExecuteSqlAsync("""
+            UPDATE event_participants SET role = 'moderator'
+            WHERE speaker_id = (SELECT id FROM speakers WHERE slug = 'maksat-turlubaev')
+            """);
+        var changed = await WalkAsync($"{participants}?updated_since={before}", 100);
+        Assert.Equal("maksat-turlubaev", Assert.Single(changed)["speaker"]!["slug"]!.GetValue<string>());
+
+        await GetProblemAsync($"{participants}?colour=red", 400);
+        await GetProblemAsync($"{participants}?updated_since=yesterday", 400);
+        await GetProblemAsync("/api/v1/events/iitu-snu-round-table-2024?limit=5", 400);
+        await GetProblemAsync("/api/v1/speakers/kilkon-ko/affiliations?sort=name", 400);
+        Assert.Equal("kk", (await Client.GetAsync("/api/v1/events/iitu-snu-round-table-2024?lang=kk")).Content.Headers.ContentLanguage.Single());
+    }
+
+    [Fact]
     public async Task A_filter_that_matches_nothing_is_an_empty_page_not_an_error()
     {
         var page = await GetJsonAsync("/api/v1/events?organizer=no-such-institution");

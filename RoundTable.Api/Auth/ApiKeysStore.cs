@@ -28,7 +28,7 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
 
     private const string ListSql = $"""
         SELECT {Columns} FROM api_keys k
-        WHERE @After::uuid IS NULL OR k.id > @After::uuid
+        WHERE (@After::uuid IS NULL OR k.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR k.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY k.id
         LIMIT @Fetch
         """;
@@ -40,7 +40,7 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
     private const string AuditSql = """
         SELECT id, key_id, operation, resource_type, resource_id, version_before, version_after, occurred_at
         FROM audit_log
-        WHERE @After::uuid IS NULL OR id > @After::uuid
+        WHERE (@After::uuid IS NULL OR id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR occurred_at >= @UpdatedSince::timestamptz)
         ORDER BY id
         LIMIT @Fetch
         """;
@@ -73,7 +73,7 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<ApiKeyRow>(
-            new CommandDefinition(ListSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct))).AsList();
+            new CommandDefinition(ListSql, new { page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Revokes a key (audited when <paramref name="byKeyId"/> is given); false when there is no such key.</summary>
@@ -104,7 +104,7 @@ internal sealed class ApiKeysStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<AuditEntryRow>(
-            new CommandDefinition(AuditSql, new { page.After, Fetch = page.FetchCount }, cancellationToken: ct))).AsList();
+            new CommandDefinition(AuditSql, new { page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>Appends to the audit log inside the caller's transaction.</summary>

@@ -121,7 +121,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
 
     private const string OrganizersPageSql = $"""
         {OrganizersSelect}
-        WHERE e.id = @EventId AND (@After::uuid IS NULL OR o.id > @After::uuid)
+        WHERE e.id = @EventId AND (@After::uuid IS NULL OR o.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR o.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY o.id
         LIMIT @Fetch
         """;
@@ -129,21 +129,21 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     // The page of participants and the institutions of exactly those participants, in one round trip.
     private const string ParticipantsPageSql = $"""
         {ParticipantsSelect}
-        WHERE e.id = @EventId AND (@After::uuid IS NULL OR p.id > @After::uuid)
+        WHERE e.id = @EventId AND (@After::uuid IS NULL OR p.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR p.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY p.id
         LIMIT @Fetch;
 
         {ParticipantInstitutionsSelect}
         WHERE e.id = @EventId AND pi.participant_id IN (
             SELECT p2.id FROM event_participants p2
-            WHERE p2.event_id = @EventId AND (@After::uuid IS NULL OR p2.id > @After::uuid)
+            WHERE p2.event_id = @EventId AND (@After::uuid IS NULL OR p2.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR p2.updated_at >= @UpdatedSince::timestamptz)
             ORDER BY p2.id LIMIT @Fetch)
         ORDER BY pi.participant_id, pi.created_at, i.id;
         """;
 
     private const string RecommendationsPageSql = $"""
         {RecommendationsStore.SummarySelect}
-        WHERE r.event_id = @EventId AND r.deleted_at IS NULL AND (@After::uuid IS NULL OR r.id > @After::uuid)
+        WHERE r.event_id = @EventId AND r.deleted_at IS NULL AND (@After::uuid IS NULL OR r.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR r.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY r.id
         LIMIT @Fetch
         """;
@@ -269,7 +269,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<EventOrganizerRow>(new CommandDefinition(
-            OrganizersPageSql, new { EventId = eventId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            OrganizersPageSql, new { EventId = eventId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -277,7 +277,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
-            ParticipantsPageSql, new { EventId = eventId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            ParticipantsPageSql, new { EventId = eventId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         var participants = (await grid.ReadAsync<EventParticipantRow>()).AsList();
         var institutions = (await grid.ReadAsync<ParticipantInstitutionRow>()).ToLookup(i => i.ParticipantId);
         return participants.Select(p => new ParticipantWithInstitutions(p, institutions[p.Id].ToList())).ToList();
@@ -287,7 +287,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<RecommendationRow>(new CommandDefinition(
-            RecommendationsPageSql, new { EventId = eventId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            RecommendationsPageSql, new { EventId = eventId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
 

@@ -59,14 +59,14 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     private const string ChildrenPageSql = $"""
         SELECT {Columns}
         FROM institutions i
-        WHERE i.parent_id = @InstitutionId AND i.deleted_at IS NULL AND (@After::uuid IS NULL OR i.id > @After::uuid)
+        WHERE i.parent_id = @InstitutionId AND i.deleted_at IS NULL AND (@After::uuid IS NULL OR i.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR i.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY i.id
         LIMIT @Fetch
         """;
 
     private const string SpeakersPageSql = $"""
         {SpeakersStore.AffiliationsSelect}
-        WHERE i.id = @InstitutionId AND (@After::uuid IS NULL OR a.id > @After::uuid)
+        WHERE i.id = @InstitutionId AND (@After::uuid IS NULL OR a.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR a.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY a.id
         LIMIT @Fetch
         """;
@@ -83,7 +83,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
                array_agg(v.involvement ORDER BY array_position(
                    ARRAY['organizer', 'co_organizer', 'partner', 'represented'], v.involvement)) AS involvement
         FROM involvement v JOIN events e ON e.id = v.event_id
-        WHERE e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR e.id > @After::uuid)
+        WHERE e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR e.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR e.updated_at >= @UpdatedSince::timestamptz)
         GROUP BY e.id
         ORDER BY e.id
         LIMIT @Fetch
@@ -125,14 +125,14 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<InstitutionEventRow>(new CommandDefinition(EventsPageSql,
-            viewer.With(new { InstitutionId = institutionId, page.After, Fetch = page.FetchCount }), cancellationToken: ct))).AsList();
+            viewer.With(new { InstitutionId = institutionId, page.After, page.UpdatedSince, Fetch = page.FetchCount }), cancellationToken: ct))).AsList();
     }
 
     private async Task<IReadOnlyList<T>> QueryPageAsync<T>(string sql, Guid institutionId, PageRequest page, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<T>(new CommandDefinition(
-            sql, new { InstitutionId = institutionId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            sql, new { InstitutionId = institutionId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
 

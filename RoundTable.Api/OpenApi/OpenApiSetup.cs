@@ -107,6 +107,10 @@ internal static class OpenApiSetup
                     case "itemId":
                         parameter.Description = "The UUID of the relation entry (as listed in the parent's representation).";
                         break;
+                    case "updated_since":
+                        parameter.Description = "Only entries changed at or after this instant (RFC 3339).";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
+                        break;
                     case "cursor":
                         parameter.Description = "Opaque cursor: the nextCursor of the previous page. Omit it for the first page.";
                         break;

@@ -133,7 +133,7 @@ internal sealed partial class ListQuery
 
         if (raw.TryGetValue("updated_since", out var since))
         {
-            if (DateTimeOffset.TryParseExact(since, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+            if (TryParseInstant(since, out var instant))
             {
                 query.Parameters.Add("updated_since", instant.UtcDateTime);
                 query._conditions.Add($"{spec.Alias}.updated_at >= @updated_since");
@@ -201,6 +201,10 @@ internal sealed partial class ListQuery
         problem = null;
         return true;
     }
+
+    /// <summary>An RFC 3339 date-time (with its offset or Z).</summary>
+    public static bool TryParseInstant(string value, out DateTimeOffset instant) =>
+        DateTimeOffset.TryParseExact(value, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
 
     private static readonly string[] s_rfc3339 =
         ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFK"];

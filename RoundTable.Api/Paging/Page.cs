@@ -12,7 +12,7 @@ public sealed record Page<T>(
     [property: Description("Opaque cursor for the next page; null on the last page.")] string? NextCursor);
 
 /// <summary>A validated page request: at most <see cref="Limit"/> items after the cursor's position.</summary>
-internal readonly record struct PageRequest(int Limit, Guid? After)
+internal readonly record struct PageRequest(int Limit, Guid? After, DateTime? UpdatedSince = null)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;

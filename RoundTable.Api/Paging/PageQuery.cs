@@ -13,6 +13,9 @@ internal sealed class PageQuery
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "cursor")]
     public string? Cursor { get; init; }
 
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "updated_since")]
+    public string? UpdatedSince { get; init; }
+
     /// <summary>Parses the raw query values; a bad limit or cursor is a 400 problem, never a silent default.</summary>
     public bool TryParse(out PageRequest request, out ProblemHttpResult? problem)
     {
@@ -41,12 +44,25 @@ internal sealed class PageQuery
             }
         }
 
+        DateTime? since = null;
+        if (UpdatedSince is not null)
+        {
+            if (ListQuery.TryParseInstant(UpdatedSince, out var instant))
+            {
+                since = instant.UtcDateTime;
+            }
+            else
+            {
+                errors["updated_since"] = ["updated_since must be an RFC 3339 date-time, e.g. 2024-07-29T00:00:00Z."];
+            }
+        }
+
         if (errors.Count > 0)
         {
             problem = Problems.Validation(errors);
             return false;
         }
-        request = new PageRequest(limit, after);
+        request = new PageRequest(limit, after, since);
         return true;
     }
 }

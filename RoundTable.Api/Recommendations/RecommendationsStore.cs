@@ -90,7 +90,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
 
     private const string ProposersPageSql = $"""
         {ProposersSelect}
-        WHERE r.id = @RecommendationId AND (@After::uuid IS NULL OR p.id > @After::uuid)
+        WHERE r.id = @RecommendationId AND (@After::uuid IS NULL OR p.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR p.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY p.id
         LIMIT @Fetch
         """;
@@ -142,7 +142,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ProposerRow>(new CommandDefinition(
-            ProposersPageSql, new { RecommendationId = recommendationId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            ProposersPageSql, new { RecommendationId = recommendationId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
 

@@ -69,7 +69,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
 
     private const string AffiliationsPageSql = $"""
         {AffiliationsSelect}
-        WHERE sp.id = @SpeakerId AND (@After::uuid IS NULL OR a.id > @After::uuid)
+        WHERE sp.id = @SpeakerId AND (@After::uuid IS NULL OR a.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR a.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY a.id
         LIMIT @Fetch
         """;
@@ -77,7 +77,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     private const string EventsPageSql = $"""
         SELECT p.id, p.role, {RefColumns.Event}
         FROM event_participants p JOIN events e ON e.id = p.event_id
-        WHERE p.speaker_id = @SpeakerId AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR p.id > @After::uuid)
+        WHERE p.speaker_id = @SpeakerId AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent} AND (@After::uuid IS NULL OR p.id > @After::uuid) AND (@UpdatedSince::timestamptz IS NULL OR p.updated_at >= @UpdatedSince::timestamptz)
         ORDER BY p.id
         LIMIT @Fetch
         """;
@@ -126,7 +126,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<AffiliationRow>(new CommandDefinition(
-            AffiliationsPageSql, new { SpeakerId = speakerId, page.After, Fetch = page.FetchCount }, cancellationToken: ct));
+            AffiliationsPageSql, new { SpeakerId = speakerId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, cancellationToken: ct));
         return rows.AsList();
     }
 
@@ -134,7 +134,7 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<SpeakerEventRow>(new CommandDefinition(
-            EventsPageSql, viewer.With(new { SpeakerId = speakerId, page.After, Fetch = page.FetchCount }), cancellationToken: ct));
+            EventsPageSql, viewer.With(new { SpeakerId = speakerId, page.After, page.UpdatedSince, Fetch = page.FetchCount }), cancellationToken: ct));
         return rows.AsList();
     }
 
