@@ -101,16 +101,7 @@ internal static class ChangesApi
     private static bool TryDecode(string value, out (long Tx, long Seq) position)
     {
         position = default;
-        if (value.Length is 0 or > 100)
-        {
-            return false;
-        }
-        string text;
-        try
-        {
-            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
-        }
-        catch (FormatException)
+        if (!Cursor.TryDecodeText(value, 100, out var text))
         {
             return false;
         }

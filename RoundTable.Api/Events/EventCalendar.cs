@@ -74,7 +74,6 @@ internal static class EventCalendar
             await using var enumerator = batches.GetAsyncEnumerator(ct);
             // The first batch is read before anything is sent: a failure there is still a 500 problem.
             var more = await enumerator.MoveNextAsync();
-            StreamingResponse.Start(context);
             var response = context.Response;
             response.ContentType = $"{MediaType}; charset=utf-8";
             response.Headers.ContentDisposition = $"inline; filename=\"{name}.ics\"";
@@ -82,7 +81,7 @@ internal static class EventCalendar
             var language = LanguagePreference.Current;
             var serializer = new CalendarSerializer();
             var zones = new HashSet<string>(StringComparer.Ordinal);
-            try
+            await StreamingResponse.WriteAsync(context, $"Calendar {name}", async () =>
             {
                 await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
                 await writer.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//RoundTable API//Events//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
@@ -103,13 +102,7 @@ internal static class EventCalendar
                 }
                 await writer.WriteAsync("END:VCALENDAR\r\n");
                 await writer.FlushAsync(ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The status line is gone: cut the connection so the client cannot take a partial feed for a whole one.
-                context.RequestServices.GetRequiredService<ILogger<CalendarResult>>().LogError(e, "Calendar {Name} failed midway", name);
-                context.Abort();
-            }
+            });
         }
     }
 

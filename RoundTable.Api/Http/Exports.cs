@@ -28,30 +28,15 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         await using var enumerator = items.GetAsyncEnumerator(ct);
         // The query runs (and the first row arrives) before anything is sent: a failure there is still a 500 problem.
         var any = await enumerator.MoveNextAsync();
-        StreamingResponse.Start(context);
         var response = context.Response;
         response.ContentType = format == ListFormat.Csv ? $"{ListQuery.CsvMediaType}; charset=utf-8; header=present" : ListQuery.NdjsonMediaType;
         response.Headers.ContentDisposition = $"inline; filename=\"{fileName}.{(format == ListFormat.Csv ? "csv" : "ndjson")}\"";
         response.Headers.CacheControl = "no-store";
-        try
-        {
-            var rows = Rest(enumerator, any);
-            if (format == ListFormat.Csv)
-            {
-                await WriteCsvAsync(response.Body, rows, ct);
-            }
-            else
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-                await WriteNdjsonAsync(response.BodyWriter, rows, options, ct);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The status line is gone: cut the connection so the client cannot take a partial export for a whole one.
-            context.RequestServices.GetRequiredService<ILogger<ExportResult<T>>>().LogError(e, "Export of {File} failed midway", fileName);
-            context.Abort();
-        }
+        var rows = Rest(enumerator, any);
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        await StreamingResponse.WriteAsync(context, $"Export of {fileName}", () => format == ListFormat.Csv
+            ? WriteCsvAsync(response.Body, rows, ct)
+            : WriteNdjsonAsync(response.BodyWriter, rows, options, ct));
     }
 
     private static async IAsyncEnumerable<T> Rest(IAsyncEnumerator<T> enumerator, bool any)

@@ -176,4 +176,22 @@ internal sealed class StreamingResponse(Stream original)
     }
 
     private Stream Original => original;
+
+    /// <summary>
+    /// Starts the stream and runs <paramref name="write"/>. Once the status line is sent a failure cannot become a
+    /// problem answer: the connection is cut, so the client cannot take a partial stream for a whole one.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, string what, Func<Task> write)
+    {
+        Start(context);
+        try
+        {
+            await write();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            context.RequestServices.GetRequiredService<ILogger<StreamingResponse>>().LogError(e, "{What} failed midway", what);
+            context.Abort();
+        }
+    }
 }

@@ -57,19 +57,29 @@ internal static class Cursor
         return ok;
     }
 
-    public static bool TryDecode(string value, out CursorPosition position)
+    /// <summary>The text inside an opaque (base64url) cursor of at most <paramref name="maxLength"/> characters.</summary>
+    public static bool TryDecodeText(string value, int maxLength, out string text)
     {
-        position = default;
-        if (value.Length is 0 or > 1000)
+        text = "";
+        if (value.Length == 0 || value.Length > maxLength)
         {
             return false;
         }
-        string text;
         try
         {
             text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
+            return true;
         }
         catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    public static bool TryDecode(string value, out CursorPosition position)
+    {
+        position = default;
+        if (!TryDecodeText(value, 1000, out var text))
         {
             return false;
         }
