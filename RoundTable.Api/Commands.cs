@@ -11,7 +11,7 @@ namespace RoundTable.Api;
 /// </summary>
 internal static class Commands
 {
-    private static readonly string[] s_names = ["migrate", "seed", "apikey"];
+    private static readonly string[] s_names = ["migrate", "seed", "apikey", "bench-sql"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && s_names.Contains(args[0]);
 
@@ -34,6 +34,15 @@ internal static class Commands
                     return 0;
                 case "apikey":
                     return await ApiKeyCommandAsync(app.Services.GetRequiredService<Auth.ApiKeysStore>(), args[1..], ct);
+                case "bench-sql" when args.Length == 2 && Guid.TryParse(args[1], out var eventId):
+                    // The SQL of GET /events/{id} for an anonymous reader, as a pgbench script (bench/run.sh's database ceiling).
+                    Console.WriteLine(Events.EventsStore.DetailsSql
+                        .Replace("@Id::uuid", $"'{eventId}'::uuid", StringComparison.Ordinal)
+                        .Replace("@Slug::text", "NULL::text", StringComparison.Ordinal)
+                        .Replace("@ViewerAdmin::boolean", "false", StringComparison.Ordinal)
+                        .Replace("@ViewerInstitution::uuid", "NULL::uuid", StringComparison.Ordinal));
+                    Console.WriteLine(Http.HttpCaching.WatermarkSql + ";");
+                    return 0;
                 default:
                     return 2;
             }

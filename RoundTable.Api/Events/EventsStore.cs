@@ -67,7 +67,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     private const string IdSql = $"SELECT e.id FROM events e WHERE {KeyFilter}";
 
     // One round trip: the event and each of its relations as separate result sets of one batch.
-    private const string DetailsSql = $"""
+    internal const string DetailsSql = $"""
         SELECT {SummaryColumns}, e.venue, e.summary, e.source_url, {RefColumns.Source}
         FROM events e LEFT JOIN sources s ON s.id = e.source_id
         WHERE {KeyFilter};

@@ -27,7 +27,7 @@ internal sealed class CachingOptions
 /// </summary>
 internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSource, IOptions<CachingOptions> options)
 {
-    private const string WatermarkSql = "SELECT max(changed_at) FROM changes";
+    internal const string WatermarkSql = "SELECT max(changed_at) FROM changes";
 
     public async Task InvokeAsync(HttpContext context)
     {

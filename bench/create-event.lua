@@ -1,0 +1,21 @@
+-- wrk script: POST /api/v1/events with an admin key, a new slug each time (bench/run.sh fills in __KEY__ and __RUN__).
+local counter = 0
+local threads = 0
+
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+request = function()
+  counter = counter + 1
+  local slug = string.format("bench-__RUN__-%d-%d", tid, counter)
+  local body = string.format(
+    '{"slug":"%s","title":{"en":"Benchmark seminar","ru":"Семинар"},"kind":"seminar","status":"scheduled",' ..
+    '"startDate":"2025-03-01","endDate":"2025-03-01","country":"KZ",' ..
+    '"organizers":[{"institution":"institution-0","role":"organizer"}]}', slug)
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer __KEY__",
+  }, body)
+end

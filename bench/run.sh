@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Benchmark of RoundTable API on this machine, with the ceilings it is measured against.
+#   bench/run.sh                 scale 1 (100,000 events, 300,000 recommendations) and 0.1 for growth, 10 s per scenario
+#   bench/run.sh --smoke         tiny data, 1 s per scenario: checks that the harness works (CI); timings mean nothing
+#   options: --scale N (default 1)  --small N (default scale/10)  --duration S (10)  --connections C (32)  --seed N (42)
+# It starts its own PostgreSQL cluster (.data/bench-postgres, port 55433), generates the data once per scale and
+# seed (binary COPY, bench/Generator), runs the API in Release against it, drives it with wrk, measures the HTTP
+# ceiling (/health/live) and the database ceiling (pgbench running the event-by-id SQL), and prints a markdown
+# table, also written to bench/results/ (smoke runs: .data/bench/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scale=1; small=""; duration=10; connections=32; seed=42; smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1; scale=0.002; small=0.001; duration=1; connections=4 ;;
+    --scale) scale=$2; shift ;;
+    --small) small=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --connections) connections=$2; shift ;;
+    --seed) seed=$2; shift ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$small" ] || small=$(awk -v s="$scale" 'BEGIN { printf "%g", s / 10 }')
+
+log() { echo "bench: $*" >&2; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# ---- tools
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; } \
+    || { log "could not install wrk"; exit 1; }
+fi
+pg_bin=${ROUNDTABLE_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$pg_bin/initdb" ] || { log "PostgreSQL server binaries not found (apt-get install postgresql)"; exit 1; }
+pgbench=$pg_bin/pgbench; [ -x "$pgbench" ] || pgbench=$(command -v pgbench)
+
+# ---- database cluster
+pg_port=55433
+data="$root/.data/bench-postgres"
+mkdir -p "$root/.data"
+if [ ! -f "$data/PG_VERSION" ]; then
+  log "creating the benchmark cluster in .data/bench-postgres"
+  mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$root/.data" "$data"; chmod 700 "$data"
+  as_postgres "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat >> "$data/postgresql.conf" <<CONF
+port = $pg_port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$data'
+max_connections = 200
+shared_buffers = 1GB
+CONF
+fi
+if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+fi
+psql_() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -tAq "$@"; }
+
+# ---- build
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log "building the API and the generator (Release)"
+dotnet build RoundTable.Api -c Release -v q -nologo >/dev/null
+dotnet build bench/Generator -c Release -v q -nologo >/dev/null
+api_dir="$root/RoundTable.Api/bin/Release/net10.0"
+generator="$root/bench/Generator/bin/Release/net10.0/RoundTable.Bench.Generator.dll"
+
+connection_string() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
+api_command() { (cd "$api_dir" && ConnectionStrings__RoundTable="$(connection_string "$1")" dotnet RoundTable.Api.dll "${@:2}"); }
+
+# A database per scale and seed, generated once: `bench_1_42` holds scale 1, seed 42.
+prepare_database() {
+  local s=$1 db
+  db="bench_$(echo "$s" | tr '.' '_')_$seed"
+  if [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ] \
+     || [ "$(psql_ -d "$db" -c "SELECT to_regclass('bench_generated') IS NOT NULL")" != t ]; then
+    log "generating scale $s (seed $seed) into $db"
+    psql_ -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    api_command "$db" migrate >/dev/null
+    dotnet "$generator" --connection "$(connection_string "$db")" --scale "$s" --seed "$seed" | tail -n 1 >&2
+    psql_ -d "$db" -c "CREATE TABLE bench_generated (at timestamptz DEFAULT now())" -c "INSERT INTO bench_generated DEFAULT VALUES"
+  else
+    api_command "$db" migrate >/dev/null
+  fi
+  echo "$db"
+}
+
+# ---- the API under test
+api_port=5090
+base="http://127.0.0.1:$api_port"
+api_pid=""
+stop_api() { if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""; fi; }
+trap stop_api EXIT
+rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status" 2>/dev/null || echo 0; }
+start_api() {
+  local db=$1 t0 t1
+  stop_api
+  t0=$(date +%s%N)
+  (cd "$api_dir" && exec env ConnectionStrings__RoundTable="$(connection_string "$db")" ASPNETCORE_URLS="$base" \
+      ASPNETCORE_ENVIRONMENT=Production Database__MigrateOnStartup=false Database__SeedOnStartup=false \
+      RateLimits__Enabled=false Logging__LogLevel__Default=Warning dotnet RoundTable.Api.dll) >"$root/.data/bench-api.log" 2>&1 &
+  api_pid=$!
+  until curl -fs -o /dev/null "$base/health/ready"; do
+    kill -0 "$api_pid" 2>/dev/null || { log "the API did not start:"; tail -n 20 "$root/.data/bench-api.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  startup_ms=$(( (t1 - t0) / 1000000 ))
+}
+
+# ---- measuring
+results=()
+declare -A P50
+add_row() { results+=("$1"); }
+
+# wrk_run NAME PATH [wrk options...]: one scenario; sets req_s, p50, p99, errors, peak.
+wrk_run() {
+  local path=$2 out sampler peak_file
+  shift 2
+  peak_file=$(mktemp); echo 0 >"$peak_file"
+  ( peak=0; while kill -0 "$api_pid" 2>/dev/null; do r=$(rss_mb); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$peak_file"; sleep 0.1; done ) &
+  sampler=$!
+  out=$(wrk -t 2 -c "$connections" -d "${duration}s" --latency "$@" "$base$path" 2>&1)
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  peak=$(cat "$peak_file" 2>/dev/null || echo 0); rm -f "$peak_file"
+  req_s=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
+  p50=$(echo "$out" | awk '$1 == "50%" { print ms($2) } function ms(v) { if (v ~ /us$/) return sprintf("%.2f", v / 1000); if (v ~ /ms$/) return sprintf("%.2f", v + 0); if (v ~ /s$/) return sprintf("%.0f", v * 1000); return v }')
+  p99=$(echo "$out" | awk '$1 == "99%" { print ms($2) } function ms(v) { if (v ~ /us$/) return sprintf("%.2f", v / 1000); if (v ~ /ms$/) return sprintf("%.2f", v + 0); if (v ~ /s$/) return sprintf("%.0f", v * 1000); return v }')
+  errors=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
+  requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+  if [ -z "$req_s" ] || [ "${requests:-0}" -eq 0 ]; then log "wrk failed on $path:"; echo "$out" >&2; exit 1; fi
+  if [ "$errors" -ge "$requests" ]; then log "every request to $path failed:"; echo "$out" >&2; curl -s "$base$path" | head -c 400 >&2; exit 1; fi
+}
+
+# export_run FORMAT ROWS: streams the whole event list once; sets rows_s, export_s, export_peak.
+export_run() {
+  local format=$1 rows=$2 peak_file sampler t
+  peak_file=$(mktemp); echo 0 >"$peak_file"
+  ( peak=0; while kill -0 "$api_pid" 2>/dev/null; do r=$(rss_mb); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$peak_file"; sleep 0.05; done ) &
+  sampler=$!
+  t=$(curl -fs -o /dev/null -w '%{time_total}' "$base/api/v1/events?format=$format")
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  export_peak=$(cat "$peak_file"); rm -f "$peak_file"
+  export_s=$t
+  rows_s=$(awk -v r="$rows" -v t="$t" 'BEGIN { printf "%.0f", r / t }')
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+# ---- one scale: every scenario (growth_only: the three that show growth)
+run_scale() {
+  local s=$1 growth_only=$2 db event_id deep_cursor etag key rows slug_run
+  db=$(prepare_database "$s")
+  start_api "$db"
+  local first_startup=$startup_ms
+  # Startup on an already migrated database, measured on a second start.
+  start_api "$db"
+  local idle
+  sleep 1; idle=$(rss_mb)
+  rows=$(psql_ -d "$db" -c "SELECT count(*) FROM events WHERE deleted_at IS NULL AND published")
+  event_id=$(psql_ -d "$db" -c "SELECT id FROM events WHERE published ORDER BY id OFFSET (SELECT count(*) / 2 FROM events) LIMIT 1")
+  deep_cursor=$(psql_ -d "$db" -c "SELECT replace(id::text, '-', '') FROM events WHERE deleted_at IS NULL AND published ORDER BY id OFFSET (SELECT count(*) * 9 / 10 FROM events) LIMIT 1")
+  deep_cursor=$(printf 'v1:%s' "$deep_cursor" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+  term=$(psql_ -d "$db" -c "SELECT substring(title ->> 'en' FROM 'term[0-9]+') FROM recommendations ORDER BY id LIMIT 1")
+
+  # Ceilings, in the same run and with the same connections.
+  wrk_run health /health/live
+  local http_ceiling=$req_s
+  api_command "$db" bench-sql "$event_id" >"$root/.data/bench-event.sql"
+  local pgb
+  pgb=$("$pgbench" -n -c "$connections" -j 2 -T "$duration" -M prepared -f "$root/.data/bench-event.sql" \
+        -h 127.0.0.1 -p "$pg_port" -U postgres "$db" 2>&1)
+  local db_ceiling db_latency
+  db_ceiling=$(echo "$pgb" | awk -F'= ' '/^tps/ { split($2, a, " "); printf "%.0f", a[1] }')
+  db_latency=$(echo "$pgb" | awk -F'= ' '/latency average/ { split($2, a, " "); print a[1] }')
+  [ -n "$db_ceiling" ] || { log "pgbench failed:"; echo "$pgb" >&2; exit 1; }
+  add_row "| HTTP ceiling: GET /health/live | $s | $http_ceiling | $p50 | $p99 | $errors | $peak | 1.00 | - |"
+  add_row "| DB ceiling: pgbench, event-by-id SQL | $s | $db_ceiling | (avg $db_latency) | - | 0 | - | - | 1.00 |"
+
+  scenario() {
+    local name=$1; shift
+    wrk_run "$name" "$@"
+    add_row "| $name | $s | $req_s | $p50 | $p99 | $errors | $peak | $(ratio "$req_s" "$http_ceiling") | $(ratio "$req_s" "$db_ceiling") |"
+    P50["$name|$s"]=$p50
+  }
+
+  scenario "event by id" "/api/v1/events/$event_id"
+  scenario "events: first page" "/api/v1/events?limit=20"
+  scenario "events: deep page (90%)" "/api/v1/events?limit=20&cursor=$deep_cursor"
+  scenario "search: recommendations?q=<a rare term>" "/api/v1/recommendations?q=$term"
+  if [ "$growth_only" = 0 ]; then
+    etag=$(curl -fs -D - -o /dev/null "$base/api/v1/events/$event_id" | awk 'tolower($1) == "etag:" { print $2 }' | tr -d '\r')
+    scenario "event by id, If-None-Match (304)" "/api/v1/events/$event_id" -H "If-None-Match: $etag"
+    scenario "events: filtered (country, kind, sort)" "/api/v1/events?country=KZ&kind=seminar&sort=-start"
+    scenario "change feed: first 100" "/api/v1/changes?limit=100"
+    key=$(api_command "$db" apikey create --admin --name "bench $(date +%s)" | tail -n 1)
+    slug_run=$(date +%s%N)
+    sed -e "s/__KEY__/$key/" -e "s/__RUN__/$slug_run/" "$root/bench/create-event.lua" >"$root/.data/bench-create.lua"
+    scenario "create event (POST, API key)" "/api/v1/events" -s "$root/.data/bench-create.lua"
+    export_run ndjson "$rows"
+    add_row "| export: all events, NDJSON ($rows rows, ${export_s} s) | $s | $rows_s rows/s | - | - | 0 | $export_peak (idle $idle) | - | - |"
+    export_run csv "$rows"
+    add_row "| export: all events, CSV ($rows rows, ${export_s} s) | $s | $rows_s rows/s | - | - | 0 | $export_peak (idle $idle) | - | - |"
+    add_row "| startup to ready (migrated database) | $s | ${startup_ms} ms (first: ${first_startup} ms) | - | - | - | idle $idle | - | - |"
+  fi
+  stop_api
+}
+
+log "scale $scale: every scenario; scale $small: the growth scenarios ($duration s each, $connections connections)"
+run_scale "$scale" 0
+large_rows=("${results[@]}")
+results=()
+run_scale "$small" 1
+small_rows=("${results[@]}")
+
+stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+report() {
+  echo "## Benchmark $stamp (commit $commit)"
+  echo
+  echo "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }'); wrk -t2 -c$connections -d${duration}s; seed $seed."
+  echo "Latencies in ms. Ratios: requests/s over the HTTP ceiling and over the database ceiling of the same scale."
+  echo
+  echo "| Scenario | Scale | Requests/s | p50 | p99 | Errors | Peak RSS MB | × HTTP ceiling | × DB ceiling |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${large_rows[@]}" "${small_rows[@]}"
+  echo
+  echo "Growth: p50 at scale $scale against scale $small (10x less data)."
+  echo
+  echo "| Scenario | p50 at $small | p50 at $scale | Ratio |"
+  echo "|---|---|---|---|"
+  for name in "event by id" "events: deep page (90%)" "search: recommendations?q=<a rare term>"; do
+    echo "| $name | ${P50["$name|$small"]} | ${P50["$name|$scale"]} | $(ratio "${P50["$name|$scale"]}" "${P50["$name|$small"]}") |"
+  done
+}
+if [ "$smoke" = 1 ]; then
+  mkdir -p "$root/.data/bench"; out="$root/.data/bench/smoke.md"
+else
+  mkdir -p "$root/bench/results"; out="$root/bench/results/$(date -u +%Y%m%d-%H%M%S)-scale$scale.md"
+fi
+report | tee "$out"
+log "written to ${out#$root/}"
