@@ -9,8 +9,6 @@ namespace RoundTable.Api.Tests.Query;
 /// <summary>The change feed: ordered, never skipping a change even when transactions commit out of order.</summary>
 public sealed class ChangeFeedTests : WriteApiTest
 {
-    // Relation entries keyed by their parent (a participant's institutions, a recommendation's themes) are applied by
-    // re-reading the parent, so the mirror compares the entries that have their own id.
     private static readonly string[] s_compared =
     [
         "event", "speaker", "institution", "recommendation", "source", "theme", "event_organizer", "event_participant",
@@ -274,13 +272,11 @@ public sealed class ChangeFeedTests : WriteApiTest
 
         var outsider = new Mirror();
         var organizer = new Mirror();
-        await PollUntilAsync(organizer, m => m.Rows.ContainsKey(("event_participant_institution", participantId)), IituKey);
+        await PollUntilAsync(organizer, m => m.Rows.ContainsKey(("event_participant", participantId)), IituKey);
         await PollAsync(outsider);
         Assert.DoesNotContain(("event", id), outsider.Rows.Keys);
         Assert.DoesNotContain(("event_participant", participantId), outsider.Rows.Keys);
-        Assert.DoesNotContain(("event_participant_institution", participantId), outsider.Rows.Keys);
         Assert.Contains(("event", id), organizer.Rows.Keys);
-        Assert.Contains(("event_participant_institution", participantId), organizer.Rows.Keys);
 
         using var published = await SendAsync(HttpMethod.Patch, "/api/v1/events/draft-subtree", IituKey, """{"published": true}""",
             participant.Headers.ETag!.Tag, "application/merge-patch+json");
@@ -288,7 +284,6 @@ public sealed class ChangeFeedTests : WriteApiTest
         await PollUntilAsync(outsider, m => m.Rows.GetValueOrDefault(("event", id)) == VersionOf(published));
         Assert.Equal(VersionOf(published), outsider.Rows[("event", id)]);
         Assert.Contains(("event_participant", participantId), outsider.Rows.Keys);
-        Assert.Contains(("event_participant_institution", participantId), outsider.Rows.Keys);
         Assert.Contains(outsider.Rows.Keys, k => k.Type == "event_organizer");
 
         using var unpublished = await SendAsync(HttpMethod.Patch, "/api/v1/events/draft-subtree", IituKey, """{"published": false}""",
@@ -301,6 +296,56 @@ public sealed class ChangeFeedTests : WriteApiTest
         // The organizers still see their draft, at its latest version.
         Assert.Equal(VersionOf(unpublished), organizer.Rows[("event", id)]);
         Assert.Contains(("event_participant", participantId), organizer.Rows.Keys);
+    }
+
+    [Fact]
+    public async Task Adding_and_removing_an_organizer_of_a_draft_tells_that_institution()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, Draft(NewEvent("shared-draft", "iitu")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        using var participant = await SendAsync(HttpMethod.Post, "/api/v1/events/shared-draft/participants", IituKey,
+            new { speaker = "kilkon-ko", role = "guest", institutions = new[] { "seoul-national-university" } }, created.Headers.ETag!.Tag);
+        var participantId = (await participant.Content.ReadFromJsonAsync<JsonObject>())!["participants"]![0]!["id"]!.GetValue<string>();
+
+        var snu = new Mirror();
+        await PollAsync(snu, SnuKey);
+        Assert.DoesNotContain(("event", id), snu.Rows.Keys);
+
+        using var added = await SendAsync(HttpMethod.Post, "/api/v1/events/shared-draft/organizers", IituKey,
+            new { institution = "seoul-national-university", role = "co_organizer" }, participant.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        await PollUntilAsync(snu, m => m.Rows.ContainsKey(("event_participant", participantId)), SnuKey);
+        Assert.Contains(("event", id), snu.Rows.Keys);
+        Assert.Contains(("event_participant", participantId), snu.Rows.Keys);
+
+        var organizerId = (await added.Content.ReadFromJsonAsync<JsonObject>())!["organizers"]!.AsArray()
+            .Single(o => o!["institution"]!["slug"]!.GetValue<string>() == "seoul-national-university")!["id"]!.GetValue<string>();
+        // Only an admin may remove another owning institution.
+        using var removed = await SendAsync(HttpMethod.Delete, $"/api/v1/events/shared-draft/organizers/{organizerId}", AdminKey, ifMatch: added.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await PollUntilAsync(snu, m => !m.Rows.ContainsKey(("event", id)), SnuKey);
+        Assert.DoesNotContain(("event", id), snu.Rows.Keys);
+        Assert.DoesNotContain(("event_participant", participantId), snu.Rows.Keys);
+    }
+
+    [Fact]
+    public async Task A_recommendation_moved_to_a_draft_leaves_outsiders_mirrors()
+    {
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/events", IituKey, Draft(NewEvent("draft-target", "iitu")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var recommendation = (await GetJsonAsync("/api/v1/recommendations?limit=1"))["items"]![0]!["id"]!.GetValue<string>();
+        var outsider = new Mirror();
+        await PollUntilAsync(outsider, m => m.Rows.ContainsKey(("recommendation", recommendation)));
+
+        await ExecuteSqlAsync($"UPDATE recommendations SET event_id = (SELECT id FROM events WHERE slug = 'draft-target') WHERE id = '{recommendation}'");
+        await PollUntilAsync(outsider, m => !m.Rows.ContainsKey(("recommendation", recommendation)));
+        Assert.DoesNotContain(("recommendation", recommendation), outsider.Rows.Keys);
+
+        var organizer = new Mirror();
+        var version = await ScalarAsync<long>($"SELECT version FROM recommendations WHERE id = '{recommendation}'");
+        await PollUntilAsync(organizer, m => m.Rows.GetValueOrDefault(("recommendation", recommendation)) == version, IituKey);
+        Assert.Equal(version, organizer.Rows[("recommendation", recommendation)]);
     }
 
     private static object Draft(object newEvent)

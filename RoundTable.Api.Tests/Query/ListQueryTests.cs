@@ -181,6 +181,7 @@ public sealed class ListQueryTests : ApiTest
     [InlineData("/api/v1/events?q=a%00b", "q")]
     [InlineData("/api/v1/recommendations?audience=%00", "audience")]
     [InlineData("/api/v1/events?updated_since=7/29/2024", "updated_since")]
+    [InlineData("/api/v1/events?updated_since=2024-07-29T00:00:00", "updated_since")]
     public async Task Unknown_parameters_and_bad_values_are_400_problems_that_name_the_parameter(string url, string parameter)
     {
         var problem = await GetProblemAsync(url, 400);
@@ -192,6 +193,9 @@ public sealed class ListQueryTests : ApiTest
     [InlineData("updatedAt", "x")]
     [InlineData("title", null)]
     [InlineData("relevance:000000000000", "x")]
+    [InlineData("title", "a\u0000b")]
+    [InlineData("updatedAt", "2024-13-40 25:00:00+00")]
+    [InlineData("updatedAt", "２０２４-01-01 00:00:00+00")]
     public async Task An_edited_cursor_is_a_400_not_a_500(string sort, string? key)
     {
         var json = System.Text.Json.JsonSerializer.Serialize(new[] { sort, key, Guid.NewGuid().ToString("N") });
@@ -199,6 +203,25 @@ public sealed class ListQueryTests : ApiTest
         var sortParameter = sort.StartsWith("relevance", StringComparison.Ordinal) ? "q=forum" : $"sort={sort}";
         await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}", 400);
         await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}&format=csv", 400);
+    }
+
+    [Fact]
+    public async Task A_relevance_cursor_with_a_rank_postgresql_cannot_read_is_a_400()
+    {
+        var page = await GetJsonAsync("/api/v1/events?q=forum&limit=5");
+        var decoded = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(page["nextCursor"]!.GetValue<string>()));
+        var parts = System.Text.Json.JsonSerializer.Deserialize<string[]>(decoded[3..])!;
+        parts[1] = "1e-50";
+        var cursor = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes("v2:" + System.Text.Json.JsonSerializer.Serialize(parts)));
+        await GetProblemAsync($"/api/v1/events?q=forum&cursor={cursor}", 400);
+    }
+
+    [Fact]
+    public async Task Parameter_names_are_case_insensitive()
+    {
+        Assert.Equal(3, (await GetJsonAsync("/api/v1/events?Limit=3&KIND=seminar"))["items"]!.AsArray().Count);
+        Assert.Equal(2, (await GetJsonAsync("/api/v1/events/iitu-snu-round-table-2024/participants?Limit=2"))["items"]!.AsArray().Count);
+        Assert.Single((await GetJsonAsync("/api/v1/changes?LIMIT=1"))["items"]!.AsArray());
     }
 
     [Fact]

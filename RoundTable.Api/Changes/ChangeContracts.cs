@@ -14,10 +14,10 @@ public enum ChangeOperation
 
 /// <summary>One change, in commit-safe order.</summary>
 /// <param name="Type">event, speaker, institution, recommendation, source, theme, or a relation entry: event_organizer,
-/// event_participant, event_participant_institution, event_quote, event_acknowledgement, speaker_affiliation,
-/// institution_ranking, institution_figure, recommendation_proposer, recommendation_theme, recommendation_status_change.</param>
-/// <param name="Id">The resource's or entry's id (for event_participant_institution: the participant's; for
-/// recommendation_theme: the theme's).</param>
+/// event_participant, event_quote, event_acknowledgement, speaker_affiliation, institution_ranking, institution_figure,
+/// recommendation_proposer, recommendation_status_change. (A participant's represented institutions and a
+/// recommendation's themes are part of the participant and of the recommendation: a change to them is a change of those.)</param>
+/// <param name="Id">The resource's or entry's id.</param>
 /// <param name="Version">The version the change produced; a deletion has one too. Apply a change only when its version
 /// is at least the one you hold for the entry: transactions that touch the same entry may appear out of version order.</param>
 /// <param name="ParentType">For a relation entry: the resource it belongs to (re-read that resource to mirror it).</param>

@@ -12,8 +12,8 @@ internal static class ChangesApi
     private static readonly string[] s_types =
     [
         "event", "speaker", "institution", "recommendation", "source", "theme", "event_organizer", "event_participant",
-        "event_participant_institution", "event_quote", "event_acknowledgement", "speaker_affiliation",
-        "institution_ranking", "institution_figure", "recommendation_proposer", "recommendation_theme",
+        "event_quote", "event_acknowledgement", "speaker_affiliation",
+        "institution_ranking", "institution_figure", "recommendation_proposer",
         "recommendation_status_change",
     ];
 
@@ -42,7 +42,7 @@ internal static class ChangesApi
         var query = context.Request.Query;
         foreach (var (name, values) in query)
         {
-            if (!s_parameters.Contains(name))
+            if (!s_parameters.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 errors[name] = [$"Unknown parameter '{name}'. The feed takes: {string.Join(", ", s_parameters)}."];
             }

@@ -9,7 +9,7 @@ internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
     // Only changes of transactions older than the oldest one still running are published: a transaction that commits
     // later always has a larger tx than everything published, so (tx, seq) cursors never skip (see db/0006).
     // Changes of a draft event (and what hangs off it) are visible to those who may see the draft; publishing re-sends
-    // the event's whole subtree as created, unpublishing as deleted to those who lose sight of it (db/0007).
+    // the event's whole subtree as updated, unpublishing as deleted to those who lose sight of it (db/0007, 0009).
     private const string PageSql = $"""
         SELECT c.tx::text::bigint AS tx, c.seq, c.resource_type, c.resource_id, c.operation, c.version, c.changed_at,
                c.parent_type, c.parent_id
@@ -21,6 +21,8 @@ internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
           -- those who no longer may.
           AND (c.event_id IS NULL
                OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}) <> c.for_outsiders)
+          -- Changes of who sees a draft (its organizers changed) go to the institution concerned.
+          AND (c.for_institution IS NULL OR c.for_institution = @ViewerInstitution::uuid)
         ORDER BY c.tx, c.seq
         LIMIT @Fetch
         """;

@@ -27,7 +27,12 @@ internal sealed class CachingOptions
 /// </summary>
 internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSource, IOptions<CachingOptions> options)
 {
-    internal const string WatermarkSql = "SELECT max(changed_at) FROM changes";
+    // The newest change, but never later than the start of a write transaction still running: that transaction may
+    // have written (and stamped) its rows earlier than the newest change and commit later.
+    internal const string WatermarkSql = """
+        SELECT least((SELECT max(changed_at) FROM changes),
+                     (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL))
+        """;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -157,7 +162,14 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var value = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(WatermarkSql, cancellationToken: ct));
-        return value is null ? null : new DateTimeOffset(DateTime.SpecifyKind(value.Value, DateTimeKind.Utc));
+        if (value is null)
+        {
+            return null;
+        }
+        // HTTP dates have whole seconds: a change later in the same second must still move the date, so the date
+        // sent is the second before the watermark's.
+        var utc = DateTime.SpecifyKind(value.Value, DateTimeKind.Utc);
+        return new DateTimeOffset(utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(-1));
     }
 }
 

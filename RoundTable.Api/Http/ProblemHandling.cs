@@ -32,6 +32,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Title = "That conflicts with a related resource.",
                 Detail = "It refers to a resource that does not exist, or another resource still refers to it.",
             },
+            // A value that passed our validation but not the database's checks or types (out of range, malformed):
+            // still the request's, and nothing was written.
+            PostgresException { SqlState: var state } when state == PostgresErrorCodes.CheckViolation || state.StartsWith("22", StringComparison.Ordinal) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "A value in the request is not acceptable.",
+                Detail = "A value is out of range or not in the expected form.",
+            },
             RequestValidationException invalid => new HttpValidationProblemDetails(invalid.Errors)
             {
                 Status = StatusCodes.Status400BadRequest,

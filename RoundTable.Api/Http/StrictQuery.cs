@@ -27,7 +27,7 @@ internal sealed class StrictQuery(RequestDelegate next)
             return;
         }
         var allowed = method.GetParameters().Any(p => p.ParameterType == typeof(PageQuery)) ? s_page : s_item;
-        var unknown = context.Request.Query.Keys.Where(k => !allowed.Contains(k)).ToList();
+        var unknown = context.Request.Query.Keys.Where(k => !allowed.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
             await Problems.Validation(unknown.ToDictionary(k => k,

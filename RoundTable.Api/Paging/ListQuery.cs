@@ -56,8 +56,10 @@ internal sealed partial class ListQuery
         query = new ListQuery(spec);
         var errors = new Dictionary<string, string[]>();
         var raw = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, values) in parameters)
+        foreach (var (given, values) in parameters)
         {
+            // Parameter names are case-insensitive, as in ASP.NET Core's own binding.
+            var name = given.ToLowerInvariant();
             var known = CommonParameters.Contains(name) || spec.Filters.Any(f => f.Name == name);
             if (!known)
             {
@@ -203,23 +205,41 @@ internal sealed partial class ListQuery
     }
 
     /// <summary>An RFC 3339 date-time (with its offset or Z).</summary>
-    public static bool TryParseInstant(string value, out DateTimeOffset instant) =>
-        DateTimeOffset.TryParseExact(value, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
+    public static bool TryParseInstant(string value, out DateTimeOffset instant)
+    {
+        instant = default;
+        return ExplicitOffset().IsMatch(value)
+            && DateTimeOffset.TryParseExact(value, s_rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
+    }
 
     private static readonly string[] s_rfc3339 =
         ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFK"];
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)([+-][0-9]{2})(:[0-9]{2})?\z")]
     private static partial System.Text.RegularExpressions.Regex PostgresTimestamp();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(Z|z|[+-][0-9]{2}:[0-9]{2})\z")]
+    private static partial System.Text.RegularExpressions.Regex ExplicitOffset();
+
+    /// <summary>A timestamptz as PostgreSQL writes it, and a real instant.</summary>
+    private static bool IsPostgresTimestamp(string? key)
+    {
+        var match = key is null ? null : PostgresTimestamp().Match(key);
+        return match is { Success: true }
+            && DateTimeOffset.TryParse($"{match.Groups[1].Value}T{match.Groups[2].Value}{match.Groups[4].Value}{(match.Groups[5].Success ? match.Groups[5].Value : ":00")}",
+                CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    }
 
     /// <summary>Whether a cursor's sort key is a value of the sort's SQL type (as the database wrote it).</summary>
     private static bool IsKeyOf(SortSpec sort, string? key) => sort.Cast switch
     {
         "uuid" => key is null || Guid.TryParse(key, out _),
         "date" => DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-        "timestamptz" => key is not null && PostgresTimestamp().IsMatch(key),
-        "real" => float.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var rank) && float.IsFinite(rank),
-        _ => key is not null,
+        "timestamptz" => IsPostgresTimestamp(key),
+        // A rank PostgreSQL can read back as real: finite, and zero or a normal number.
+        "real" => float.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var rank) && float.IsFinite(rank)
+            && (rank == 0 ? key!.TrimStart('-').All(c => c is '0' or '.') : float.IsNormal(rank)),
+        _ => key is not null && !key.Any(char.IsControl),
     };
 
     private static ListFormat ParseFormat(StringValues accept, Dictionary<string, string> raw, Dictionary<string, string[]> errors)
