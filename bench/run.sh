@@ -44,9 +44,13 @@ pgbench=$pg_bin/pgbench; [ -x "$pgbench" ] || pgbench=$(command -v pgbench)
 pg_port=55433
 data="$root/.data/bench-postgres"
 mkdir -p "$root/.data"
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root"; then
+  # The postgres user cannot reach this clone (e.g. under /root): keep the cluster where it can.
+  data=/var/tmp/roundtable-bench-postgres
+fi
 if [ ! -f "$data/PG_VERSION" ]; then
   log "creating the benchmark cluster in .data/bench-postgres"
-  mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$root/.data" "$data"; chmod 700 "$data"
+  mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"; chmod 700 "$data"
   as_postgres "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   cat >> "$data/postgresql.conf" <<CONF
 port = $pg_port
@@ -56,8 +60,10 @@ max_connections = 200
 shared_buffers = 1GB
 CONF
 fi
+pg_started=""
 if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+  pg_started=1
 fi
 psql_() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -tAq "$@"; }
 
@@ -94,7 +100,12 @@ api_port=5090
 base="http://127.0.0.1:$api_port"
 api_pid=""
 stop_api() { if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""; fi; }
-trap stop_api EXIT
+# The API always stops with the script, and the cluster too when this run started it (its data is kept).
+cleanup() {
+  stop_api
+  if [ -n "$pg_started" ]; then as_postgres "$pg_bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$api_pid/status" 2>/dev/null || echo 0; }
 start_api() {
   local db=$1 t0 t1

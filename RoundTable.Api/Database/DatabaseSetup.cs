@@ -20,7 +20,16 @@ internal static class DatabaseSetup
         DapperSetup.Configure();
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         var connectionString = IsDocumentGenerator ? "Host=localhost" : DatabaseOptions.GetConnectionString(configuration);
-        services.AddNpgsqlDataSource(connectionString);
+        services.AddNpgsqlDataSource(connectionString, builder =>
+        {
+            // Statements the API runs again and again are prepared on each connection after their second use, unless
+            // the connection string says otherwise: the server then skips parsing and planning them.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+        });
         services.AddHttpContextAccessor();
         services.AddSingleton<Auth.Viewer>();
         services.AddSingleton<DatabaseMigrator>();
