@@ -3,7 +3,7 @@
 #   bench/run.sh                 scale 1 (100,000 events, 300,000 recommendations) and 0.1 for growth, 10 s per scenario
 #   bench/run.sh --smoke         tiny data, 1 s per scenario: checks that the harness works (CI); timings mean nothing
 #   options: --scale N (default 1)  --small N (default scale/10)  --duration S (10)  --connections C (32)  --seed N (42)
-# It starts its own PostgreSQL cluster (.data/bench-postgres, port 55433), generates the data once per scale and
+# It starts its own PostgreSQL cluster (.data/bench-postgres, port 55433 or the next free one), generates the data once per scale and
 # seed (binary COPY, bench/Generator), runs the API in Release against it, drives it with wrk, measures the HTTP
 # ceiling (/health/live) and the database ceiling (pgbench running the event-by-id SQL), and prints a markdown
 # table, also written to bench/results/ (smoke runs: .data/bench/).
@@ -53,7 +53,6 @@ if [ ! -f "$data/PG_VERSION" ]; then
   mkdir -p "$data"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"; chmod 700 "$data"
   as_postgres "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   cat >> "$data/postgresql.conf" <<CONF
-port = $pg_port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$data'
 max_connections = 200
@@ -61,8 +60,13 @@ shared_buffers = 1GB
 CONF
 fi
 pg_started=""
-if ! as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  pg_port=$(sed -n 4p "$data/postmaster.pid")
+else
+  # 55433, or the next free port when something else listens there.
+  while ! port_free "$pg_port"; do pg_port=$((pg_port + 1)); done
+  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$data/server.log" -o "-p $pg_port" -w -t 60 start >/dev/null
   pg_started=1
 fi
 psql_() { "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -tAq "$@"; }
@@ -97,6 +101,7 @@ prepare_database() {
 
 # ---- the API under test
 api_port=5090
+while ! port_free "$api_port"; do api_port=$((api_port + 1)); done
 base="http://127.0.0.1:$api_port"
 api_pid=""
 stop_api() { if [ -n "$api_pid" ]; then kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=""; fi; }
