@@ -181,7 +181,9 @@ run_scale() {
   event_id=$(psql_ -d "$db" -c "SELECT id FROM events WHERE published ORDER BY id OFFSET (SELECT count(*) / 2 FROM events) LIMIT 1")
   deep_cursor=$(psql_ -d "$db" -c "SELECT replace(id::text, '-', '') FROM events WHERE deleted_at IS NULL AND published ORDER BY id OFFSET (SELECT count(*) * 9 / 10 FROM events) LIMIT 1")
   deep_cursor=$(printf 'v1:%s' "$deep_cursor" | base64 -w0 | tr '+/' '-_' | tr -d '=')
-  term=$(psql_ -d "$db" -c "SELECT substring(title ->> 'en' FROM 'term[0-9]+') FROM recommendations ORDER BY id LIMIT 1")
+  # A whole rare word (five digits: no longer word starts with it), as a user searching for a name or a term would.
+  term=$(psql_ -d "$db" -c "SELECT t FROM (SELECT substring(title ->> 'en' FROM 'term[0-9]{5}') AS t FROM recommendations ORDER BY id LIMIT 1000) s WHERE t IS NOT NULL LIMIT 1")
+  [ -n "$term" ] || term=term1
 
   # Ceilings, in the same run and with the same connections.
   wrk_run health /health/live
