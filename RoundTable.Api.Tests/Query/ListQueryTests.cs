@@ -135,6 +135,8 @@ public sealed class ListQueryTests : ApiTest
         var changed = await WalkAsync($"{participants}?updated_since={before}", 100);
         Assert.Equal("maksat-turlubaev", Assert.Single(changed)["speaker"]!["slug"]!.GetValue<string>());
 
+        using var paged = await Client.GetAsync($"{participants}?limit=2");
+        Assert.Matches("^</api/v1/events/iitu-snu-round-table-2024/participants\\?limit=2&cursor=[^>]+>; rel=\"next\"$", Assert.Single(paged.Headers.GetValues("Link")));
         await GetProblemAsync($"{participants}?colour=red", 400);
         await GetProblemAsync($"{participants}?updated_since=yesterday", 400);
         await GetProblemAsync("/api/v1/events/iitu-snu-round-table-2024?limit=5", 400);

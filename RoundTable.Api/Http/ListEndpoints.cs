@@ -45,10 +45,6 @@ internal static class ListEndpoints
         {
             page = page with { Items = await source.Include(page.Items, query.Includes, ct) };
         }
-        if (page.NextCursor is not null)
-        {
-            context.Response.Headers.Append("Link", $"<{NextUrl(context.Request, page.NextCursor)}>; rel=\"next\"");
-        }
         return TypedResults.Ok(page);
     }
 

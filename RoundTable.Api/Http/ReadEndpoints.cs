@@ -6,6 +6,23 @@ namespace RoundTable.Api.Http;
 /// <summary>The shapes every list and item endpoint shares: parse the key and paging, 404 for unknown parents.</summary>
 internal static class ReadEndpoints
 {
+    /// <summary>Link: &lt;…&gt;; rel="next" beside nextCursor, on every paged answer that did not set it itself.</summary>
+    private static async ValueTask<object?> AddNextLinkAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var inner = result;
+        while (inner is INestedHttpResult nested)
+        {
+            inner = nested.Result;
+        }
+        var headers = context.HttpContext.Response.Headers;
+        if (inner is IValueHttpResult { Value: Paging.IPage { NextCursor: { } cursor } } && !headers.ContainsKey("Link"))
+        {
+            headers.Append("Link", $"<{ListEndpoints.NextUrl(context.HttpContext.Request, cursor)}>; rel=\"next\"");
+        }
+        return result;
+    }
+
     public static async Task<Results<Ok<Page<T>>, ProblemHttpResult>> List<TRow, T>(
         PageQuery query,
         Func<PageRequest, CancellationToken, Task<IReadOnlyList<TRow>>> list,
@@ -78,9 +95,10 @@ internal static class ReadEndpoints
         return TypedResults.Ok(item);
     }
 
-    /// <summary>Documents the problem answers every list and item route can give.</summary>
+    /// <summary>Documents the problem answers every list and item route can give; pages get their Link header.</summary>
     public static RouteHandlerBuilder WithReadProblems(this RouteHandlerBuilder builder, bool item = true)
     {
+        builder.AddEndpointFilter(AddNextLinkAsync);
         builder.ProducesProblem(StatusCodes.Status400BadRequest);
         if (item)
         {

@@ -9,7 +9,13 @@ namespace RoundTable.Api.Paging;
 /// <summary>One page of a list. Follow <see cref="NextCursor"/> until it is null to walk the whole list.</summary>
 public sealed record Page<T>(
     IReadOnlyList<T> Items,
-    [property: Description("Opaque cursor for the next page; null on the last page.")] string? NextCursor);
+    [property: Description("Opaque cursor for the next page; null on the last page.")] string? NextCursor) : IPage;
+
+/// <summary>What every page has, whatever its items: the cursor of the next one.</summary>
+internal interface IPage
+{
+    string? NextCursor { get; }
+}
 
 /// <summary>A validated page request: at most <see cref="Limit"/> items after the cursor's position.</summary>
 internal readonly record struct PageRequest(int Limit, Guid? After, DateTime? UpdatedSince = null)
