@@ -21,7 +21,9 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
     private const string KeyFilter = $"(r.id = @Id::uuid OR r.slug = @Slug::text) AND r.deleted_at IS NULL AND {EventVisible}";
 
     // A recommendation is visible with its event: hidden while the event is a draft the viewer may not see.
-    private const string EventVisible = $"EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL AND {Auth.Viewer.CanSeeEvent})";
+    // A scalar subquery, looked up per row through the events' primary key: as an EXISTS the planner may turn it into
+    // a hash join over every event when it misjudges how few rows a search finds.
+    private const string EventVisible = $"coalesce((SELECT {Auth.Viewer.CanSeeEvent} FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL), false)";
 
     /// <summary>Filters, sorts and search of GET /recommendations (and its exports).</summary>
     public static readonly ListSpec List = new("recommendation", "r",

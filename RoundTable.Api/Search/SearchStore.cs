@@ -26,8 +26,9 @@ internal sealed class SearchStore(NpgsqlDataSource dataSource, Viewer viewer)
          WHERE i.search @@ rt_query(@q) AND i.deleted_at IS NULL
          UNION ALL
          SELECT 'recommendation', r.id, r.slug, r.title, r.updated_at, ts_rank(r.search, rt_query(@q))
-         FROM recommendations r JOIN events e ON e.id = r.event_id
-         WHERE r.search @@ rt_query(@q) AND r.deleted_at IS NULL AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent}) h
+         FROM recommendations r
+         WHERE r.search @@ rt_query(@q) AND r.deleted_at IS NULL
+           AND coalesce((SELECT {Viewer.CanSeeEvent} FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL), false)) h
         """;
 
     public static readonly ListSpec List = new("search result", "h",
