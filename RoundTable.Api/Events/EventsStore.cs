@@ -59,10 +59,9 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
                 """, "digital-skills"),
         ],
         "e.search @@ rt_query(@q)",
-        "ts_rank(e.search, rt_query(@q))",
         ["organizers", "participants", "recommendations"]);
 
-    private const string ListBase = $"e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
+    internal const string ListBase = $"e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
 
     private const string IdSql = $"SELECT e.id FROM events e WHERE {KeyFilter}";
 

@@ -32,7 +32,6 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
                 "i.parent_id IN (SELECT fp.id FROM institutions fp WHERE fp.id = {id} OR fp.slug = {slug})"),
         ],
         "i.search @@ rt_query(@q)",
-        "ts_rank(i.search, rt_query(@q))",
         []);
 
     private const string IdSql = $"SELECT i.id FROM institutions i WHERE {KeyFilter}";
@@ -89,11 +88,13 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
         LIMIT @Fetch
         """;
 
+    internal const string ListBase = "i.deleted_at IS NULL";
+
     public Task<IReadOnlyList<InstitutionRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", "i.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", ListBase), viewer.With(query.Parameters), ct);
 
     public IAsyncEnumerable<InstitutionRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", "i.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", ListBase), viewer.With(query.Parameters), ct);
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)
     {

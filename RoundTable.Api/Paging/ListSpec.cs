@@ -15,10 +15,12 @@ internal sealed record ListSpec(
     IReadOnlyList<SortSpec> Sorts,
     IReadOnlyList<FilterSpec> Filters,
     string SearchCondition,
-    string SearchRank,
     IReadOnlyList<string> Includes,
     bool SearchRequired = false)
 {
+    /// <summary>The search rank (the relevance order's key): SQL that needs the parameter q.</summary>
+    public string SearchRank => Sorts.Single(s => s.Name == "relevance").Sql;
+
     /// <summary>The order by id: creation order (UUID v7), the default without a search.</summary>
     public SortSpec ById => Sorts[0];
 

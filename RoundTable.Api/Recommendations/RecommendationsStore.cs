@@ -51,10 +51,9 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
                 """),
         ],
         "r.search @@ rt_query(@q)",
-        "ts_rank(r.search, rt_query(@q))",
         []);
 
-    private const string ListBase = $"r.deleted_at IS NULL AND {EventVisible}";
+    internal const string ListBase = $"r.deleted_at IS NULL AND {EventVisible}";
 
     /// <summary><see cref="SummarySelect"/> without its FROM, for the list builder.</summary>
     private static readonly string SummaryColumns = SummarySelect[..SummarySelect.LastIndexOf("FROM recommendations r", StringComparison.Ordinal)].TrimEnd();

@@ -7,35 +7,25 @@ namespace RoundTable.Api.Search;
 
 internal sealed class SearchStore(NpgsqlDataSource dataSource, Viewer viewer)
 {
-    // Each resource's own search, as in its list (the same GIN indexes), ranked and merged.
-    private const string Hits = $"""
-        (SELECT 'event' AS type, e.id, e.slug, e.title, e.updated_at, ts_rank(e.search, rt_query(@q)) AS rank
-         FROM events e
-         WHERE e.search @@ rt_query(@q) AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent}
+    // Each list's own search (the same conditions, ranks and GIN indexes) and visibility, merged.
+    private static readonly string Hits = $"""
+        (SELECT 'event' AS type, e.id, e.slug, e.title, e.updated_at, {Events.EventsStore.List.SearchRank} AS rank
+         FROM events e WHERE {Events.EventsStore.List.SearchCondition} AND {Events.EventsStore.ListBase}
          UNION ALL
-         SELECT 'speaker', sp.id, sp.slug, sp.full_name, sp.updated_at,
-                ts_rank(sp.search, rt_query(@q)) + coalesce((SELECT max(ts_rank(ra.search, rt_query(@q)))
-                                                             FROM speaker_affiliations ra WHERE ra.speaker_id = sp.id), 0)
-         FROM speakers sp
-         WHERE sp.id IN (SELECT ms.id FROM speakers ms WHERE ms.search @@ rt_query(@q)
-                         UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ rt_query(@q))
-           AND sp.deleted_at IS NULL
+         SELECT 'speaker', sp.id, sp.slug, sp.full_name, sp.updated_at, {Speakers.SpeakersStore.List.SearchRank}
+         FROM speakers sp WHERE {Speakers.SpeakersStore.List.SearchCondition} AND {Speakers.SpeakersStore.ListBase}
          UNION ALL
-         SELECT 'institution', i.id, i.slug, i.name, i.updated_at, ts_rank(i.search, rt_query(@q))
-         FROM institutions i
-         WHERE i.search @@ rt_query(@q) AND i.deleted_at IS NULL
+         SELECT 'institution', i.id, i.slug, i.name, i.updated_at, {Institutions.InstitutionsStore.List.SearchRank}
+         FROM institutions i WHERE {Institutions.InstitutionsStore.List.SearchCondition} AND {Institutions.InstitutionsStore.ListBase}
          UNION ALL
-         SELECT 'recommendation', r.id, r.slug, r.title, r.updated_at, ts_rank(r.search, rt_query(@q))
-         FROM recommendations r
-         WHERE r.search @@ rt_query(@q) AND r.deleted_at IS NULL
-           AND coalesce((SELECT {Viewer.CanSeeEvent} FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL), false)) h
+         SELECT 'recommendation', r.id, r.slug, r.title, r.updated_at, {Recommendations.RecommendationsStore.List.SearchRank}
+         FROM recommendations r WHERE {Recommendations.RecommendationsStore.List.SearchCondition} AND {Recommendations.RecommendationsStore.ListBase}) h
         """;
 
     public static readonly ListSpec List = new("search result", "h",
         [ListSpec.Relevance("h.rank")],
         [new ValuesFilter("type", "Kinds of resource to find (comma-separated).", "h.type", ["event", "institution", "recommendation", "speaker"])],
         "true",
-        "h.rank",
         [],
         SearchRequired: true);
 

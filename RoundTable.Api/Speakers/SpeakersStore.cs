@@ -39,7 +39,6 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
         sp.id IN (SELECT ms.id FROM speakers ms WHERE ms.search @@ rt_query(@q)
                   UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ rt_query(@q))
         """,
-        Rank,
         ["affiliations"]);
 
     private const string Rank = """
@@ -82,11 +81,13 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
         LIMIT @Fetch
         """;
 
+    internal const string ListBase = "sp.deleted_at IS NULL";
+
     public Task<IReadOnlyList<SpeakerRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", "sp.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", ListBase), viewer.With(query.Parameters), ct);
 
     public IAsyncEnumerable<SpeakerRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", "sp.deleted_at IS NULL"), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", ListBase), viewer.With(query.Parameters), ct);
 
     private const string IncludeAffiliationsSql = $"""
         {AffiliationsSelect}
