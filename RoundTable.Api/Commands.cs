@@ -34,14 +34,13 @@ internal static class Commands
                     return 0;
                 case "apikey":
                     return await ApiKeyCommandAsync(app.Services.GetRequiredService<Auth.ApiKeysStore>(), args[1..], ct);
-                case "bench-sql" when args.Length == 2 && Guid.TryParse(args[1], out var eventId):
-                    // The SQL of GET /events/{id} for an anonymous reader, as a pgbench script (bench/run.sh's database ceiling).
-                    Console.WriteLine(Events.EventsStore.DetailsSql
-                        .Replace("@Id::uuid", $"'{eventId}'::uuid", StringComparison.Ordinal)
-                        .Replace("@Slug::text", "NULL::text", StringComparison.Ordinal)
-                        .Replace("@ViewerAdmin::boolean", "false", StringComparison.Ordinal)
-                        .Replace("@ViewerInstitution::uuid", "NULL::uuid", StringComparison.Ordinal));
-                    Console.WriteLine(Http.HttpCaching.WatermarkSql + ";");
+                case "bench-sql" when args.Length == 1:
+                    // The SQL of GET /events/{id} as an anonymous reader's request runs it, as a pgbench script
+                    // (bench/run.sh's database ceiling; the id is a parameter, as the API binds it: pgbench -M prepared
+                    // -D id=...). Then the snapshot query the API runs before the handler, as on a read while nothing is
+                    // written.
+                    Console.WriteLine(Auth.Viewer.Anonymous(Events.EventsStore.Details.ById).Replace("@Id::uuid", "(:id)::uuid", StringComparison.Ordinal));
+                    Console.WriteLine(Http.HttpCaching.StateSql.Replace("@Known", "pg_current_snapshot()::text", StringComparison.Ordinal) + ";");
                     return 0;
                 default:
                     return 2;

@@ -41,11 +41,12 @@ app.UseStatusCodePages();
 app.UseCors();
 app.UseMiddleware<LanguageNegotiation>();
 app.UseMiddleware<StrictQuery>();
-app.UseMiddleware<HttpCaching>();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+// After authorization: a revalidation answered from the validators must have passed the key and rate checks first.
+app.UseMiddleware<HttpCaching>();
 
 app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -53,6 +54,30 @@ public abstract class ApiTest : IAsyncLifetime
             b.UseSetting("Database:MigrateOnStartup", prepareDatabase ? "true" : "false");
             b.UseSetting("Database:SeedOnStartup", prepareDatabase ? "true" : "false");
         });
+
+    /// <summary>Database commands the app runs for <paramref name="request"/>, counted from Npgsql's tracing.</summary>
+    protected async Task<int> CountCommandsAsync(Func<Task> request)
+    {
+        var count = 0;
+        // Tests run in parallel, each on its own database: count only this one's commands.
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.TagObjects.Any(t => Equals(t.Value, database)))
+                {
+                    Interlocked.Increment(ref count);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await request();
+        Assert.True(count > 0, "No database command was traced.");
+        return count;
+    }
 
     protected async Task<JsonNode> GetJsonAsync(string url)
     {

@@ -30,8 +30,7 @@ internal sealed class ChangesStore(NpgsqlDataSource dataSource, Viewer viewer)
     public async Task<IReadOnlyList<ChangeRow>> PageAsync(long tx, long seq, string[]? types, int fetch, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ChangeRow>(new CommandDefinition(PageSql,
-            viewer.With(new { Tx = tx, Seq = seq, Types = types, Fetch = fetch }), cancellationToken: ct));
+        var rows = await connection.QueryAsync<ChangeRow>(viewer.Command(PageSql, new { Tx = tx, Seq = seq, Types = types, Fetch = fetch }, ct));
         return rows.AsList();
     }
 }

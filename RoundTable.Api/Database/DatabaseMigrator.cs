@@ -27,7 +27,10 @@ internal sealed class DatabaseMigrator(NpgsqlDataSource dataSource, IConfigurati
 
     public async Task MigrateAsync(CancellationToken ct)
     {
-        await using var lockConnection = await dataSource.OpenConnectionAsync(ct);
+        // A connection outside the pool: the session lock must end with it, never stay on a pooled connection.
+        await using var lockConnection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(DatabaseOptions.GetConnectionString(configuration)) { Pooling = false }.ConnectionString);
+        await lockConnection.OpenAsync(ct);
         await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
         {
             acquire.Parameters.AddWithValue("key", AdvisoryLockKey);

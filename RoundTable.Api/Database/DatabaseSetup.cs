@@ -29,6 +29,13 @@ internal static class DatabaseSetup
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
+            // The API leaves no session state on a pooled connection (only transaction-scoped settings and locks; the
+            // migrator's session lock has a connection of its own), so a connection handed back to the pool is not
+            // reset: the reset is a batch of seven statements before the next command, on every request.
+            if (!HasSetting(connectionString, "No Reset On Close"))
+            {
+                builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
         });
         services.AddHttpContextAccessor();
         services.AddSingleton<Auth.Viewer>();
@@ -43,6 +50,13 @@ internal static class DatabaseSetup
         services.AddSingleton<Resolver>();
         services.AddSingleton<RecommendationWritesApi.References>();
         return services;
+    }
+
+    /// <summary>True when the connection string itself names the setting (in either spelling Npgsql accepts).</summary>
+    private static bool HasSetting(string connectionString, string keyword)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
     }
 
     /// <summary>Migrates and seeds at startup when configured (default on in Development).</summary>

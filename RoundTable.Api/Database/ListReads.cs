@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
 using RoundTable.Api.Paging;
@@ -8,19 +7,19 @@ namespace RoundTable.Api.Database;
 /// <summary>The two ways a top-level list reads its rows: one page, or every row streamed.</summary>
 internal static class ListReads
 {
-    public static async Task<IReadOnlyList<TRow>> PageAsync<TRow>(NpgsqlDataSource dataSource, string sql, DynamicParameters parameters, CancellationToken ct)
+    public static async Task<IReadOnlyList<TRow>> PageAsync<TRow>(NpgsqlDataSource dataSource, CommandDefinition command)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
+        var rows = await connection.QueryAsync<TRow>(command);
         return rows.AsList();
     }
 
     /// <summary>Every row of one statement, read unbuffered: memory stays flat, and one statement is one snapshot.</summary>
     public static async IAsyncEnumerable<TRow> StreamAsync<TRow>(
-        NpgsqlDataSource dataSource, string sql, DynamicParameters parameters, [EnumeratorCancellation] CancellationToken ct)
+        NpgsqlDataSource dataSource, CommandDefinition command)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await foreach (var row in connection.QueryUnbufferedAsync<TRow>(sql, parameters).WithCancellation(ct))
+        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
+        await foreach (var row in connection.QueryUnbufferedAsync<TRow>(command.CommandText, command.Parameters).WithCancellation(command.CancellationToken))
         {
             yield return row;
         }

@@ -28,7 +28,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
             new SortSpec("start", "e.start_date", "date", "First day of the event."),
             new SortSpec("title", "rt_sort_key(e.title)", "text", "Title (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("e"),
-            ListSpec.Relevance("ts_rank(e.search, rt_query(@q))"),
+            ListSpec.Relevance($"ts_rank(e.search, {ListSpec.SearchQuery})"),
         ],
         [
             new DateFilter("from", "Events ending on or after this day.", "e.end_date >= {0}"),
@@ -58,15 +58,21 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
                         WHERE fr.event_id = e.id AND fr.deleted_at IS NULL AND ft.slug = {0})
                 """, "digital-skills"),
         ],
-        "e.search @@ rt_query(@q)",
+        $"e.search @@ {ListSpec.SearchQuery}",
         ["organizers", "participants", "recommendations"]);
 
     internal const string ListBase = $"e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
 
+    private static readonly KeyedSql s_idSql = new(IdSql);
+
+
     private const string IdSql = $"SELECT e.id FROM events e WHERE {KeyFilter}";
 
     // One round trip: the event and each of its relations as separate result sets of one batch.
-    internal const string DetailsSql = $"""
+    /// <summary>The SQL of GET /events/{idOrSlug} (also bench/run.sh's database ceiling).</summary>
+    internal static readonly KeyedSql Details = new(DetailsSql);
+
+    private const string DetailsSql = $"""
         SELECT {SummaryColumns}, e.venue, e.summary, e.source_url, {RefColumns.Source}
         FROM events e LEFT JOIN sources s ON s.id = e.source_id
         WHERE {KeyFilter};
@@ -148,10 +154,10 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
         """;
 
     public Task<IReadOnlyList<EventRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<EventRow>(dataSource, query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<EventRow>(dataSource, viewer.Command(query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), query.Parameters, ct));
 
     public IAsyncEnumerable<EventRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<EventRow>(dataSource, query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<EventRow>(dataSource, viewer.Command(query.Sql($"SELECT {SummaryColumns}", "events e", ListBase), query.Parameters, ct));
 
     /// <summary>
     /// Every matching event with the columns a calendar needs (venue, summary, source URL) and its organizers and
@@ -166,7 +172,7 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
         while (true)
         {
             var sql = query.Sql($"SELECT {SummaryColumns}, e.venue, e.summary, e.source_url", "events e", ListBase);
-            var rows = (await connection.QueryAsync<EventRow>(new CommandDefinition(sql, viewer.With(query.Parameters), transaction, cancellationToken: ct))).AsList();
+            var rows = (await connection.QueryAsync<EventRow>(viewer.Command(sql, query.Parameters, ct, transaction))).AsList();
             var events = rows.Take(batch).ToList();
             if (events.Count == 0)
             {
@@ -241,14 +247,14 @@ internal sealed class EventsStore(NpgsqlDataSource dataSource, Viewer viewer)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
+            viewer.Command(s_idSql.For(key), new { key.Id, key.Slug }, ct));
     }
 
     public async Task<EventDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
+            viewer.Command(Details.For(key), new { key.Id, key.Slug }, ct));
         var row = await grid.ReadSingleOrDefaultAsync<EventRow>();
         if (row is null)
         {

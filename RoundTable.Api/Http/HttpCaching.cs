@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
@@ -14,25 +15,47 @@ internal sealed class CachingOptions
 
     /// <summary>max-age, in seconds, of anonymous reads in shared caches.</summary>
     public int PublicMaxAgeSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How many validators (ETags of recent 200 answers, no bodies) are kept to answer revalidations without running
+    /// the handler while nothing has been committed since; 0 turns this off.
+    /// </summary>
+    public int ValidatorEntries { get; set; } = 10_000;
 }
 
 /// <summary>
 /// Validators and revalidation for every API answer with a body. The body is buffered and hashed, so the ETag
 /// changes whenever any byte of the representation does: a renamed participant changes the event's ETag, and each
 /// language and format has its own. An item's ETag starts with its row version (<c>"7.…"</c>) so it doubles as the
-/// If-Match of a write. GETs of resources also get Last-Modified (the newest change in the change feed, read before the
-/// handler: conservative), 304 for a matching If-None-Match (or, without one, If-Modified-Since, which has one-second
-/// resolution: If-None-Match is the exact validator), and Cache-Control: short and public for anonymous reads, private
-/// for keyed ones (they may see drafts), with Vary: Authorization. Streams (exports, calendars) opt out.
+/// If-Match of a write. GETs of resources also get Last-Modified (from the change feed, read before the handler; see
+/// <see cref="DatabaseState"/>), 304 for a matching If-None-Match (or, without one, If-Modified-Since), and
+/// Cache-Control: short and public for anonymous reads, private for keyed ones (they may see drafts), with
+/// Vary: Authorization. Streams (exports, calendars) opt out.
+/// <para>
+/// Before the handler, one cheap query reads the database's snapshot (<c>pg_current_snapshot()</c>: which
+/// transactions have completed). Two equal snapshots mean that nothing was committed or rolled back in between, so the
+/// same request would read the same rows and get the same bytes. The dates are therefore read again only when the
+/// snapshot has moved, and a revalidation whose validator was handed out at the current snapshot (same URL, Accept,
+/// Accept-Language, host and key) is answered 304 without running the handler at all.
+/// </para>
 /// </summary>
 internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSource, IOptions<CachingOptions> options)
 {
-    // The newest change, but never later than the start of a write transaction still running: that transaction may
-    // have written (and stamped) its rows earlier than the newest change and commit later.
-    internal const string WatermarkSql = """
-        SELECT least((SELECT max(changed_at) FROM changes),
-                     (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL))
+    // The snapshot and the clock always; the newest change and the start of the oldest write transaction running in
+    // this database only when the caller does not already hold them for this snapshot (the subqueries run lazily,
+    // inside the CASEs).
+    internal const string StateSql = """
+        SELECT s::text AS snapshot, statement_timestamp() AS read_at, coalesce(s::text = @Known, false) AS known,
+               CASE WHEN s::text = @Known THEN NULL ELSE (SELECT max(changed_at) FROM changes) END AS newest_change,
+               CASE WHEN s::text = @Known THEN NULL
+                    ELSE (SELECT min(a.xact_start) FROM pg_stat_get_activity(NULL) a
+                          WHERE a.backend_xid IS NOT NULL AND a.datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+               END AS oldest_writer
+        FROM pg_current_snapshot() AS s
         """;
+
+    private readonly MemoryCache _validators = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.ValidatorEntries) });
+    private DatabaseState? _state;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -43,7 +66,17 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
         }
         // Read before the handler runs: a change committing meanwhile makes the date older than the body, never newer.
         var isRead = HttpMethods.IsGet(context.Request.Method);
-        var lastModified = isRead && HasDatedData(context.Request.Path) ? await WatermarkAsync(context.RequestAborted) : null;
+        var state = isRead && HasDatedData(context.Request.Path) ? await StateAsync(context.RequestAborted) : null;
+        var lastModified = state?.LastModified;
+        var validatorKey = state is not null && options.Value.ValidatorEntries > 0 ? ValidatorKey(context) : null;
+        if (validatorKey is not null
+            && _validators.TryGetValue(validatorKey, out Validator? known) && known!.Snapshot == state!.Snapshot
+            && NotModified(context.Request, known.ETag, state))
+        {
+            // Handed out at this very snapshot: the handler would answer the same 200 with the same bytes.
+            NotModifiedAnswer(context.Response, known.ETag, known.CacheControl, lastModified);
+            return;
+        }
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         var streaming = new StreamingResponse(original);
@@ -97,11 +130,15 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             {
                 response.Headers.LastModified = HeaderUtilities.FormatDate(modified);
             }
-            if (NotModified(context.Request, response.Headers.ETag.ToString(), lastModified))
+            var etag = response.Headers.ETag.ToString();
+            if (validatorKey is not null && etag.Length > 0)
             {
-                response.StatusCode = StatusCodes.Status304NotModified;
-                response.ContentType = null;
-                response.ContentLength = null;
+                _validators.Set(validatorKey, new Validator(state!.Snapshot, etag, response.Headers.CacheControl.ToString()),
+                    new MemoryCacheEntryOptions { Size = 1 });
+            }
+            if (NotModified(context.Request, etag, state))
+            {
+                NotModifiedAnswer(response, etag, response.Headers.CacheControl.ToString(), lastModified);
                 return;
             }
         }
@@ -123,6 +160,34 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
     private static readonly string[] s_datedPrefixes =
         ["/api/v1/events", "/api/v1/speakers", "/api/v1/institutions", "/api/v1/recommendations", "/api/v1/search"];
 
+    /// <summary>Everything a representation depends on besides the database: the URL, the negotiated headers and the key.</summary>
+    private static string ValidatorKey(HttpContext context)
+    {
+        var request = context.Request;
+        return string.Join('\n',
+            request.Scheme, request.Host.Value, request.PathBase.Value, request.Path.Value, request.QueryString.Value,
+            request.Headers.Accept.ToString(), request.Headers.AcceptLanguage.ToString(),
+            // The key, or a mark for a key that did not authenticate (read as anonymous, but answered privately).
+            context.User.FindFirst(Auth.Caller.KeyIdClaim)?.Value ?? (request.Headers.ContainsKey(HeaderNames.Authorization) ? "?" : ""));
+    }
+
+    private static void NotModifiedAnswer(HttpResponse response, string etag, string cacheControl, DateTimeOffset? lastModified)
+    {
+        response.StatusCode = StatusCodes.Status304NotModified;
+        response.ContentType = null;
+        response.ContentLength = null;
+        response.Headers.ETag = etag;
+        response.Headers.CacheControl = cacheControl;
+        if (!response.Headers.Vary.Contains("Authorization"))
+        {
+            response.Headers.Append(HeaderNames.Vary, "Authorization");
+        }
+        if (lastModified is { } modified)
+        {
+            response.Headers.LastModified = HeaderUtilities.FormatDate(modified);
+        }
+    }
+
     /// <summary>The version of an ETag set as <c>"N"</c> by a handler; null for any other value.</summary>
     private static long? VersionOf(string etag) =>
         etag.Length > 2 && etag[0] == '"' && etag[^1] == '"'
@@ -137,7 +202,7 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
     }
 
     /// <summary>RFC 9110 §13.1.2–3: If-None-Match wins; If-Modified-Since counts only without it.</summary>
-    private static bool NotModified(HttpRequest request, string etag, DateTimeOffset? lastModified)
+    private static bool NotModified(HttpRequest request, string etag, DatabaseState? state)
     {
         var noneMatch = request.Headers.IfNoneMatch;
         if (noneMatch.Count > 0)
@@ -149,28 +214,63 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             var current = new EntityTagHeaderValue(etag);
             return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
         }
-        if (lastModified is { } modified
-            && HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since))
-        {
-            // HTTP dates have whole seconds.
-            return modified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
-        }
-        return false;
+        return state is not null
+            && HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since)
+            && !state.ChangedAfter(since);
     }
 
-    private async Task<DateTimeOffset?> WatermarkAsync(CancellationToken ct)
+    /// <summary>The snapshot and the dates, read again only when the snapshot has moved or the dates were not settled.</summary>
+    private async Task<DatabaseState> StateAsync(CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var value = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(WatermarkSql, cancellationToken: ct));
-        if (value is null)
+        var last = Volatile.Read(ref _state);
+        StateRow row;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            return null;
+            row = await connection.QuerySingleAsync<StateRow>(new CommandDefinition(StateSql,
+                new { Known = last is { Settled: true } ? last.Snapshot : null }, cancellationToken: ct));
         }
-        // HTTP dates have whole seconds: a change later in the same second must still move the date, so the date
-        // sent is the second before the watermark's.
-        var utc = DateTime.SpecifyKind(value.Value, DateTimeKind.Utc);
-        return new DateTimeOffset(utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(-1));
+        if (row.Known && last is not null)
+        {
+            return last;
+        }
+        var state = new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value);
+        Volatile.Write(ref _state, state);
+        return state;
     }
+
+    private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+
+    private sealed record StateRow(string Snapshot, DateTime? ReadAt, bool Known, DateTime? NewestChange, DateTime? OldestWriter);
+
+    /// <summary>
+    /// What dates the data, read at <paramref name="ReadAt"/> in <paramref name="Snapshot"/>: the newest change in the
+    /// change feed and the start of the oldest write transaction still running, which may have stamped its changes
+    /// earlier and commit later. HTTP dates have whole seconds, and a change stamped later in the same second as the
+    /// newest one must not be taken for an old one. So Last-Modified is the newest change's second only when the state
+    /// is <see cref="Settled"/> (no writer running, and the newest change in an earlier second than this reading:
+    /// any later change then falls in a later second); otherwise it is the second before the oldest of the two, which
+    /// no If-Modified-Since can match until the dates settle. If-Modified-Since gets a 304 while the newest change is
+    /// in its second or before.
+    /// </summary>
+    private sealed record DatabaseState(string Snapshot, DateTime? NewestChange, DateTime? OldestWriter, DateTime ReadAt)
+    {
+        public bool Settled => OldestWriter is null && NewestChange is { } newest && Second(ReadAt) > Second(newest);
+
+        public DateTimeOffset? LastModified => NewestChange switch
+        {
+            null => null,
+            { } newest when Settled => Second(newest),
+            { } newest => Second(OldestWriter is { } writer && writer < newest ? writer : newest).AddSeconds(-1),
+        };
+
+        public bool ChangedAfter(DateTimeOffset since) =>
+            NewestChange is not { } newest || Second(newest).ToUnixTimeSeconds() > since.ToUnixTimeSeconds();
+
+        private static DateTimeOffset Second(DateTime utc) =>
+            new(utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)), TimeSpan.Zero);
+    }
+
+    private sealed record Validator(string Snapshot, string ETag, string CacheControl);
 }
 
 /// <summary>Lets a streaming answer (an export) bypass the buffering of <see cref="HttpCaching"/>.</summary>

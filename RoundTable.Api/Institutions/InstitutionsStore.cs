@@ -23,7 +23,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
             ListSpec.Id("i"),
             new SortSpec("name", "rt_sort_key(i.name)", "text", "Name (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("i"),
-            ListSpec.Relevance("ts_rank(i.search, rt_query(@q))"),
+            ListSpec.Relevance($"ts_rank(i.search, {ListSpec.SearchQuery})"),
         ],
         [
             ValuesFilter.Of<InstitutionKind>("kind", "Kinds of institution (comma-separated).", "i.kind"),
@@ -31,10 +31,16 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
             new ReferenceFilter("parent", "Institutions that belong to this one (UUID or slug), e.g. a university's schools.",
                 "i.parent_id IN (SELECT fp.id FROM institutions fp WHERE fp.id = {id} OR fp.slug = {slug})"),
         ],
-        "i.search @@ rt_query(@q)",
+        $"i.search @@ {ListSpec.SearchQuery}",
         []);
 
+    private static readonly KeyedSql s_idSql = new(IdSql);
+
+
     private const string IdSql = $"SELECT i.id FROM institutions i WHERE {KeyFilter}";
+
+    private static readonly KeyedSql s_detailsSql = new(DetailsSql);
+
 
     private const string DetailsSql = $"""
         SELECT {Columns},
@@ -91,23 +97,23 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     internal const string ListBase = "i.deleted_at IS NULL";
 
     public Task<IReadOnlyList<InstitutionRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<InstitutionRow>(dataSource, viewer.Command(query.Sql($"SELECT {Columns}", "institutions i", ListBase), query.Parameters, ct));
 
     public IAsyncEnumerable<InstitutionRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<InstitutionRow>(dataSource, query.Sql($"SELECT {Columns}", "institutions i", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<InstitutionRow>(dataSource, viewer.Command(query.Sql($"SELECT {Columns}", "institutions i", ListBase), query.Parameters, ct));
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(s_idSql.For(key), new { key.Id, key.Slug }, cancellationToken: ct));
     }
 
     public async Task<InstitutionDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(s_detailsSql.For(key), new { key.Id, key.Slug }, cancellationToken: ct));
         var row = await grid.ReadSingleOrDefaultAsync<InstitutionRow>();
         if (row is null)
         {
@@ -125,8 +131,7 @@ internal sealed class InstitutionsStore(NpgsqlDataSource dataSource, Auth.Viewer
     public async Task<IReadOnlyList<InstitutionEventRow>> ListEventsAsync(Guid institutionId, PageRequest page, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<InstitutionEventRow>(new CommandDefinition(EventsPageSql,
-            viewer.With(new { InstitutionId = institutionId, page.After, page.UpdatedSince, Fetch = page.FetchCount }), cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<InstitutionEventRow>(viewer.Command(EventsPageSql, new { InstitutionId = institutionId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, ct))).AsList();
     }
 
     private async Task<IReadOnlyList<T>> QueryPageAsync<T>(string sql, Guid institutionId, PageRequest page, CancellationToken ct)

@@ -331,11 +331,20 @@ internal sealed partial class ListQuery
         builder.Append($"{id} {direction}");
         if (Format == ListFormat.Json)
         {
-            builder.Append("\nLIMIT @fetch");
-            Parameters.Add("fetch", Limit + 1);
+            builder.Append("\nLIMIT ").Append(FetchSize(Limit).ToString(CultureInfo.InvariantCulture));
         }
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Rows to read for a page of <paramref name="limit"/> (at least one more, to know whether a next page exists): one
+    /// of a few fixed sizes, written into the statement. A LIMIT parameter hid the size from the server, so it planned
+    /// every execution afresh; with the size in the text, each list statement has a handful of shapes, each prepared
+    /// and planned once.
+    /// </summary>
+    internal static int FetchSize(int limit) => s_fetchSizes.FirstOrDefault(size => size > limit, limit + 1);
+
+    private static readonly int[] s_fetchSizes = [11, 21, 51, 101];
 
     /// <summary>The page of <paramref name="rows"/>: at most Limit items, and the cursor after the last one.</summary>
     public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, (Guid Id, string? SortKey)> key, Func<TRow, T> map)

@@ -18,6 +18,14 @@ internal sealed record ListSpec(
     IReadOnlyList<string> Includes,
     bool SearchRequired = false)
 {
+    /// <summary>
+    /// The tsquery of the parameter q, for search conditions and ranks. A scalar subquery, so the server computes it
+    /// once per execution (an init plan) rather than once per row, and does not fold it into the plan: the statement
+    /// keeps one generic plan (prepared once) instead of being planned afresh for every search term, which cost more
+    /// than running it.
+    /// </summary>
+    public const string SearchQuery = "(SELECT rt_query(@q))";
+
     /// <summary>The search rank (the relevance order's key): SQL that needs the parameter q.</summary>
     public string SearchRank => Sorts.Single(s => s.Name == "relevance").Sql;
 

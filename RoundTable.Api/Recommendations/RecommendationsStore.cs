@@ -31,7 +31,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
             ListSpec.Id("r"),
             new SortSpec("title", "rt_sort_key(r.title)", "text", "Title (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("r"),
-            ListSpec.Relevance("ts_rank(r.search, rt_query(@q))"),
+            ListSpec.Relevance($"ts_rank(r.search, {ListSpec.SearchQuery})"),
         ],
         [
             new ReferenceFilter("event", "Recommendations of an event (UUID or slug).",
@@ -50,7 +50,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
                           AND (fs.id = {id} OR fs.slug = {slug} OR fi.id = {id} OR fi.slug = {slug}))
                 """),
         ],
-        "r.search @@ rt_query(@q)",
+        $"r.search @@ {ListSpec.SearchQuery}",
         []);
 
     internal const string ListBase = $"r.deleted_at IS NULL AND {EventVisible}";
@@ -58,7 +58,13 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
     /// <summary><see cref="SummarySelect"/> without its FROM, for the list builder.</summary>
     private static readonly string SummaryColumns = SummarySelect[..SummarySelect.LastIndexOf("FROM recommendations r", StringComparison.Ordinal)].TrimEnd();
 
+    private static readonly KeyedSql s_idSql = new(IdSql);
+
+
     private const string IdSql = $"SELECT r.id FROM recommendations r WHERE {KeyFilter}";
+
+    private static readonly KeyedSql s_detailsSql = new(DetailsSql);
+
 
     private const string DetailsSql = $"""
         SELECT r.id, r.slug, {RefColumns.Event}, r.title, r.body, r.target_audience, r.status,
@@ -96,6 +102,9 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
         LIMIT @Fetch
         """;
 
+    private static readonly KeyedSql s_eventSql = new(EventSql);
+
+
     private const string EventSql = $"""
         SELECT {EventsStore.SummaryColumns}
         FROM recommendations r JOIN events e ON e.id = r.event_id
@@ -103,23 +112,23 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
         """;
 
     public Task<IReadOnlyList<RecommendationRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<RecommendationRow>(dataSource, query.Sql(SummaryColumns, "recommendations r", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<RecommendationRow>(dataSource, viewer.Command(query.Sql(SummaryColumns, "recommendations r", ListBase), query.Parameters, ct));
 
     public IAsyncEnumerable<RecommendationRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<RecommendationRow>(dataSource, query.Sql(SummaryColumns, "recommendations r", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<RecommendationRow>(dataSource, viewer.Command(query.Sql(SummaryColumns, "recommendations r", ListBase), query.Parameters, ct));
 
     public async Task<Guid?> FindIdAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
+            viewer.Command(s_idSql.For(key), new { key.Id, key.Slug }, ct));
     }
 
     public async Task<RecommendationDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
+            viewer.Command(s_detailsSql.For(key), new { key.Id, key.Slug }, ct));
         var row = await grid.ReadSingleOrDefaultAsync<RecommendationDetailRow>();
         if (row is null)
         {
@@ -136,7 +145,7 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<EventRow>(
-            new CommandDefinition(EventSql, viewer.With(new { key.Id, key.Slug }), cancellationToken: ct));
+            viewer.Command(s_eventSql.For(key), new { key.Id, key.Slug }, ct));
     }
 
     public async Task<IReadOnlyList<ProposerRow>> ListProposersAsync(Guid recommendationId, PageRequest page, CancellationToken ct)

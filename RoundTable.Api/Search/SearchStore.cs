@@ -30,10 +30,10 @@ internal sealed class SearchStore(NpgsqlDataSource dataSource, Viewer viewer)
         SearchRequired: true);
 
     public Task<IReadOnlyList<SearchHitRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<SearchHitRow>(dataSource, query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", Hits, "true"), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<SearchHitRow>(dataSource, viewer.Command(query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", Hits, "true"), query.Parameters, ct));
 
     public IAsyncEnumerable<SearchHitRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<SearchHitRow>(dataSource, query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", Hits, "true"), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<SearchHitRow>(dataSource, viewer.Command(query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", Hits, "true"), query.Parameters, ct));
 }
 
 internal sealed class SearchHitRow

@@ -35,16 +35,19 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
                 """),
         ],
         // Name, honorific and bio, or the position of an affiliation: each served by its own GIN index.
-        """
-        sp.id IN (SELECT ms.id FROM speakers ms WHERE ms.search @@ rt_query(@q)
-                  UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ rt_query(@q))
+        $"""
+        sp.id IN (SELECT ms.id FROM speakers ms WHERE ms.search @@ {ListSpec.SearchQuery}
+                  UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ {ListSpec.SearchQuery})
         """,
         ["affiliations"]);
 
-    private const string Rank = """
-        ts_rank(sp.search, rt_query(@q)) + coalesce((SELECT max(ts_rank(ra.search, rt_query(@q)))
+    private const string Rank = $"""
+        ts_rank(sp.search, {ListSpec.SearchQuery}) + coalesce((SELECT max(ts_rank(ra.search, {ListSpec.SearchQuery}))
                                                     FROM speaker_affiliations ra WHERE ra.speaker_id = sp.id), 0)
         """;
+
+    private static readonly KeyedSql s_idSql = new(IdSql);
+
 
     private const string IdSql = $"SELECT sp.id FROM speakers sp WHERE {KeyFilter}";
 
@@ -55,6 +58,9 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
              JOIN speakers sp ON sp.id = a.speaker_id
              JOIN institutions i ON i.id = a.institution_id
         """;
+
+    private static readonly KeyedSql s_detailsSql = new(DetailsSql);
+
 
     private const string DetailsSql = $"""
         SELECT {Columns}, {RefColumns.Source}
@@ -84,10 +90,10 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     internal const string ListBase = "sp.deleted_at IS NULL";
 
     public Task<IReadOnlyList<SpeakerRow>> ListAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.PageAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.PageAsync<SpeakerRow>(dataSource, viewer.Command(query.Sql($"SELECT {Columns}", "speakers sp", ListBase), query.Parameters, ct));
 
     public IAsyncEnumerable<SpeakerRow> StreamAsync(ListQuery query, CancellationToken ct) =>
-        ListReads.StreamAsync<SpeakerRow>(dataSource, query.Sql($"SELECT {Columns}", "speakers sp", ListBase), viewer.With(query.Parameters), ct);
+        ListReads.StreamAsync<SpeakerRow>(dataSource, viewer.Command(query.Sql($"SELECT {Columns}", "speakers sp", ListBase), query.Parameters, ct));
 
     private const string IncludeAffiliationsSql = $"""
         {AffiliationsSelect}
@@ -107,14 +113,14 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(IdSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(s_idSql.For(key), new { key.Id, key.Slug }, cancellationToken: ct));
     }
 
     public async Task<SpeakerDetails?> GetAsync(ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(
-            new CommandDefinition(DetailsSql, new { key.Id, key.Slug }, cancellationToken: ct));
+            new CommandDefinition(s_detailsSql.For(key), new { key.Id, key.Slug }, cancellationToken: ct));
         var row = await grid.ReadSingleOrDefaultAsync<SpeakerRow>();
         if (row is null)
         {
@@ -134,8 +140,8 @@ internal sealed class SpeakersStore(NpgsqlDataSource dataSource, Auth.Viewer vie
     public async Task<IReadOnlyList<SpeakerEventRow>> ListEventsAsync(Guid speakerId, PageRequest page, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SpeakerEventRow>(new CommandDefinition(
-            EventsPageSql, viewer.With(new { SpeakerId = speakerId, page.After, page.UpdatedSince, Fetch = page.FetchCount }), cancellationToken: ct));
+        var rows = await connection.QueryAsync<SpeakerEventRow>(viewer.Command(
+            EventsPageSql, new { SpeakerId = speakerId, page.After, page.UpdatedSince, Fetch = page.FetchCount }, ct));
         return rows.AsList();
     }
 
