@@ -67,6 +67,7 @@ internal sealed class Generator(int seed, double scale)
     private int Speakers => Math.Max(3, (int)(30_000 * scale));
     private int Events => Math.Max(3, (int)(100_000 * scale));
     private int Recommendations => Math.Max(3, (int)(300_000 * scale));
+    private int Terms => Math.Max(20, (int)(20_000 * scale));
 
     public string Counts { get; private set; } = "";
 
@@ -409,15 +410,16 @@ internal sealed class Generator(int seed, double scale)
     private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
 
     /// <summary>A localized text: English always, Russian and Kazakh often, Korean sometimes.</summary>
-    private static string Text(Random random, int words, string lead)
+    private string Text(Random random, int words, string lead)
     {
         var json = new StringBuilder("{\"en\": \"").Append(lead);
         for (var k = 0; k < words; k++)
         {
             json.Append(' ').Append(Pick(random, s_en));
         }
-        // A rarer word too (one of 20,000, like a name or a term), so that searches can be as selective as real ones.
-        json.Append(" term").Append(random.Next(20_000).ToString(CultureInfo.InvariantCulture));
+        // A rarer word too (like a name or a term), so that searches can be as selective as real ones. There are more
+        // of them in more data (20,000 at scale 1): a term matches about as many rows at every scale.
+        json.Append(" term").Append(random.Next(Terms).ToString(CultureInfo.InvariantCulture));
         json.Append('"');
         if (random.NextDouble() < 0.7)
         {
