@@ -9,11 +9,19 @@ namespace RoundTable.Api.Recommendations;
 
 internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Viewer viewer)
 {
+    /// <summary>
+    /// The slugs of recommendation r's themes, sorted. One key lookup per theme: with a join, the server hashed the
+    /// whole themes table for every row (0.25 ms of a 0.5 ms search page).
+    /// </summary>
+    private const string ThemeSlugs = """
+        ARRAY(SELECT (SELECT t.slug FROM themes t WHERE t.id = rt.theme_id) AS slug FROM recommendation_themes rt
+              WHERE rt.recommendation_id = r.id ORDER BY 1)
+        """;
+
     /// <summary>Recommendation summaries (alias r); callers add WHERE and ORDER BY.</summary>
-    internal const string SummarySelect = """
+    internal const string SummarySelect = $"""
         SELECT r.id, r.slug, r.event_id, r.title, r.status, r.created_at, r.updated_at, r.version,
-               ARRAY(SELECT t.slug FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id
-                     WHERE rt.recommendation_id = r.id ORDER BY t.slug) AS themes
+               {ThemeSlugs} AS themes
         FROM recommendations r
         """;
 
@@ -190,10 +198,9 @@ internal sealed class RecommendationsStore(NpgsqlDataSource dataSource, Auth.Vie
         VALUES (@Id, @Status, @ChangedOn, @Note)
         """;
 
-    private const string WritableSql = """
+    private const string WritableSql = $"""
         SELECT r.id, r.slug, r.event_id, r.title, r.body, r.target_audience, r.status, r.version,
-               ARRAY(SELECT t.slug FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id
-                     WHERE rt.recommendation_id = r.id ORDER BY t.slug) AS themes,
+               {ThemeSlugs} AS themes,
                (SELECT max(c.changed_on) FROM recommendation_status_changes c WHERE c.recommendation_id = r.id) AS last_changed_on
         FROM recommendations r WHERE r.id = @Id AND r.deleted_at IS NULL;
 
