@@ -42,6 +42,28 @@ public sealed class MigrationAndSeedTests : ApiTest
     }
 
     [Fact]
+    public async Task Maintenance_with_only_pg_catalog_on_the_search_path_works()
+    {
+        // What autovacuum's ANALYZE (and on PostgreSQL 17 every ANALYZE, REINDEX and pg_restore) runs with: the
+        // expression indexes and generated columns must not depend on the caller's search_path.
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        foreach (var sql in new[]
+        {
+            "SET search_path = pg_catalog, pg_temp",
+            "ANALYZE public.events, public.speakers, public.speaker_affiliations, public.institutions, public.recommendations",
+            "REINDEX TABLE public.events",
+            "REINDEX TABLE public.recommendations",
+            "SELECT public.rt_query('цифров') IS NOT NULL",
+        })
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        Assert.True(await ScalarAsync<long>("SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename = 'events'") > 0);
+    }
+
+    [Fact]
     public async Task Loading_the_seed_again_changes_no_row_and_no_version()
     {
         var before = await ScalarAsync<string>(Fingerprint);
