@@ -40,7 +40,7 @@ internal static class Commands
                     // -D id=...). Then the snapshot query the API runs before the handler, as on a read while nothing is
                     // written.
                     Console.WriteLine(Auth.Viewer.Anonymous(Events.EventsStore.Details.ById).Replace("@Id::uuid", "(:id)::uuid", StringComparison.Ordinal));
-                    Console.WriteLine(Http.HttpCaching.StateSql.Replace("@Known", "pg_current_snapshot()::text", StringComparison.Ordinal) + ";");
+                    Console.WriteLine(Http.HttpCaching.StateSql.Replace("@Known", $"({Http.HttpCaching.SnapshotId})", StringComparison.Ordinal) + ";");
                     return 0;
                 default:
                     return 2;

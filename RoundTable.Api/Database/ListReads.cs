@@ -19,7 +19,7 @@ internal static class ListReads
         NpgsqlDataSource dataSource, CommandDefinition command)
     {
         await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
-        await foreach (var row in connection.QueryUnbufferedAsync<TRow>(command.CommandText, command.Parameters).WithCancellation(command.CancellationToken))
+        await foreach (var row in connection.QueryUnbufferedAsync<TRow>(command.CommandText, command.Parameters, command.Transaction as System.Data.Common.DbTransaction, command.CommandTimeout).WithCancellation(command.CancellationToken))
         {
             yield return row;
         }

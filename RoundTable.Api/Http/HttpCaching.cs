@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -41,21 +42,25 @@ internal sealed class CachingOptions
 /// </summary>
 internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSource, IOptions<CachingOptions> options)
 {
-    // The snapshot and the clock always; the newest change and the start of the oldest write transaction running in
+    // The snapshot (with the server's start time: after a restart, a failover or a restore, transaction ids may be
+    // reused) and the clock always; the newest change and the start of the oldest write transaction running in
     // this database only when the caller does not already hold them for this snapshot (the subqueries run lazily,
     // inside the CASEs).
-    internal const string StateSql = """
-        SELECT s::text AS snapshot, statement_timestamp() AS read_at, coalesce(s::text = @Known, false) AS known,
-               CASE WHEN s::text = @Known THEN NULL ELSE (SELECT max(changed_at) FROM changes) END AS newest_change,
-               CASE WHEN s::text = @Known THEN NULL
+    internal const string StateSql = $"""
+        SELECT s.id AS snapshot, statement_timestamp() AS read_at, coalesce(s.id = @Known, false) AS known,
+               CASE WHEN s.id = @Known THEN NULL ELSE (SELECT max(changed_at) FROM changes) END AS newest_change,
+               CASE WHEN s.id = @Known THEN NULL
                     ELSE (SELECT min(a.xact_start) FROM pg_stat_get_activity(NULL) a
                           WHERE a.backend_xid IS NOT NULL AND a.datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
                END AS oldest_writer
-        FROM pg_current_snapshot() AS s
+        FROM (SELECT {SnapshotId} AS id) AS s
         """;
 
+    /// <summary>Which transactions have completed, on which server run.</summary>
+    internal const string SnapshotId = "pg_current_snapshot()::text || ' ' || pg_postmaster_start_time()::text";
+
     private readonly MemoryCache _validators = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.ValidatorEntries) });
-    private DatabaseState? _state;
+    private Confirmed? _confirmed;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -66,7 +71,7 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
         }
         // Read before the handler runs: a change committing meanwhile makes the date older than the body, never newer.
         var isRead = HttpMethods.IsGet(context.Request.Method);
-        var state = isRead && HasDatedData(context.Request.Path) ? await StateAsync(context.RequestAborted) : null;
+        var state = isRead && HasDatedData(context.Request.Path) ? await StateAsync(context.Request, context.RequestAborted) : null;
         var lastModified = state?.LastModified;
         var validatorKey = state is not null && options.Value.ValidatorEntries > 0 ? ValidatorKey(context) : null;
         if (validatorKey is not null
@@ -134,7 +139,7 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             if (validatorKey is not null && etag.Length > 0)
             {
                 _validators.Set(validatorKey, new Validator(state!.Snapshot, etag, response.Headers.CacheControl.ToString()),
-                    new MemoryCacheEntryOptions { Size = 1 });
+                    new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = ValidatorLifetime });
             }
             if (NotModified(context.Request, etag, state))
             {
@@ -160,15 +165,19 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
     private static readonly string[] s_datedPrefixes =
         ["/api/v1/events", "/api/v1/speakers", "/api/v1/institutions", "/api/v1/recommendations", "/api/v1/search"];
 
-    /// <summary>Everything a representation depends on besides the database: the URL, the negotiated headers and the key.</summary>
+    /// <summary>
+    /// Everything a representation depends on besides the database: the URL, the negotiated headers and the key. Kept
+    /// as a digest, so an entry is small whatever a client sends (10,000 entries stay under a few megabytes).
+    /// </summary>
     private static string ValidatorKey(HttpContext context)
     {
         var request = context.Request;
-        return string.Join('\n',
+        var key = string.Join('\n',
             request.Scheme, request.Host.Value, request.PathBase.Value, request.Path.Value, request.QueryString.Value,
             request.Headers.Accept.ToString(), request.Headers.AcceptLanguage.ToString(),
             // The key, or a mark for a key that did not authenticate (read as anonymous, but answered privately).
             context.User.FindFirst(Auth.Caller.KeyIdClaim)?.Value ?? (request.Headers.ContainsKey(HeaderNames.Authorization) ? "?" : ""));
+        return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
 
     private static void NotModifiedAnswer(HttpResponse response, string etag, string cacheControl, DateTimeOffset? lastModified)
@@ -219,24 +228,41 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
             && !state.ChangedAfter(since);
     }
 
-    /// <summary>The snapshot and the dates, read again only when the snapshot has moved or the dates were not settled.</summary>
-    private async Task<DatabaseState> StateAsync(CancellationToken ct)
+    /// <summary>
+    /// The state for a request. A revalidation reads the current snapshot (one cheap query), which its answer depends
+    /// on. Any other read may use a state confirmed in the last second: its only uses are Last-Modified and the
+    /// snapshot its validator is stored with, and a state read before the handler is always safe there (an older one
+    /// is only more conservative: an older date, and a validator that a commit since then invalidates), so most reads
+    /// make one round trip to the database, not two.
+    /// </summary>
+    private async Task<DatabaseState> StateAsync(HttpRequest request, CancellationToken ct)
     {
-        var last = Volatile.Read(ref _state);
+        var last = Volatile.Read(ref _confirmed);
+        var conditional = request.Headers.IfNoneMatch.Count > 0 || request.Headers.IfModifiedSince.Count > 0;
+        if (!conditional && last is not null && Environment.TickCount64 - last.At < RecentMilliseconds)
+        {
+            return last.State;
+        }
         StateRow row;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             row = await connection.QuerySingleAsync<StateRow>(new CommandDefinition(StateSql,
-                new { Known = last is { Settled: true } ? last.Snapshot : null }, cancellationToken: ct));
+                new { Known = last is { State.Settled: true } ? last.State.Snapshot : null }, cancellationToken: ct));
         }
-        if (row.Known && last is not null)
-        {
-            return last;
-        }
-        var state = new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value);
-        Volatile.Write(ref _state, state);
+        // The snapshot has not moved and the dates were settled: the state is the same, confirmed now.
+        var state = row.Known && last is not null
+            ? last.State
+            : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value);
+        Volatile.Write(ref _confirmed, new Confirmed(state, Environment.TickCount64));
         return state;
     }
+
+    private const long RecentMilliseconds = 1000;
+
+    // A validator unused this long goes (any commit makes the older ones useless anyway).
+    private static readonly TimeSpan ValidatorLifetime = TimeSpan.FromMinutes(10);
+
+    private sealed record Confirmed(DatabaseState State, long At);
 
     private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
