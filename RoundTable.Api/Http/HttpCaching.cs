@@ -22,6 +22,10 @@ internal sealed class CachingOptions
     /// the handler while nothing has been committed since; 0 turns this off.
     /// </summary>
     public int ValidatorEntries { get; set; } = 10_000;
+
+    /// <summary>How long, in milliseconds, a plain read (no If-None-Match or If-Modified-Since) may reuse the database
+    /// state another request confirmed, instead of reading it again; 0 reads it for every request.</summary>
+    public int StateReuseMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>
@@ -57,7 +61,7 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
         """;
 
     /// <summary>Which transactions have completed, on which server run.</summary>
-    internal const string SnapshotId = "pg_current_snapshot()::text || ' ' || pg_postmaster_start_time()::text";
+    internal const string SnapshotId = "pg_current_snapshot()::text || ' ' || extract(epoch FROM pg_postmaster_start_time())::text";
 
     private readonly MemoryCache _validators = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.ValidatorEntries) });
     private Confirmed? _confirmed;
@@ -229,17 +233,19 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
     }
 
     /// <summary>
-    /// The state for a request. A revalidation reads the current snapshot (one cheap query), which its answer depends
-    /// on. Any other read may use a state confirmed in the last second: its only uses are Last-Modified and the
-    /// snapshot its validator is stored with, and a state read before the handler is always safe there (an older one
-    /// is only more conservative: an older date, and a validator that a commit since then invalidates), so most reads
-    /// make one round trip to the database, not two.
+    /// The state for a request. A revalidation reads the current snapshot (one cheap query): its answer depends on it.
+    /// Any other read may reuse a state confirmed in the last <see cref="CachingOptions.StateReuseMilliseconds"/>: it
+    /// only dates the answer (Last-Modified) and files its validator, and for both any state read before the handler
+    /// is safe. A validator filed under an older snapshot matches no later snapshot once anything has committed since.
+    /// And a change missing from a state's snapshot was either written by a writer that state saw running (Last-Modified
+    /// is then before that writer's start) or written after the state was read (after ReadAt), so If-Modified-Since
+    /// never matches a date from before it. Most reads thus make one round trip to the database, not two.
     /// </summary>
     private async Task<DatabaseState> StateAsync(HttpRequest request, CancellationToken ct)
     {
         var last = Volatile.Read(ref _confirmed);
         var conditional = request.Headers.IfNoneMatch.Count > 0 || request.Headers.IfModifiedSince.Count > 0;
-        if (!conditional && last is not null && Environment.TickCount64 - last.At < RecentMilliseconds)
+        if (!conditional && last is not null && Environment.TickCount64 - last.At < options.Value.StateReuseMilliseconds)
         {
             return last.State;
         }
@@ -253,11 +259,14 @@ internal sealed class HttpCaching(RequestDelegate next, NpgsqlDataSource dataSou
         var state = row.Known && last is not null
             ? last.State
             : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value);
-        Volatile.Write(ref _confirmed, new Confirmed(state, Environment.TickCount64));
+        // A slower request does not put back an older state (safe, but its dates and validators would be older).
+        var current = Volatile.Read(ref _confirmed);
+        if (current is null || current.State.ReadAt <= state.ReadAt)
+        {
+            Volatile.Write(ref _confirmed, new Confirmed(state, Environment.TickCount64));
+        }
         return state;
     }
-
-    private const long RecentMilliseconds = 1000;
 
     // A validator unused this long goes (any commit makes the older ones useless anyway).
     private static readonly TimeSpan ValidatorLifetime = TimeSpan.FromMinutes(10);
