@@ -29,21 +29,21 @@ internal sealed class Viewer(IHttpContextAccessor accessor)
         var isAdmin = user is null || user.IsInRole("admin");
         var institution = user?.Identity?.IsAuthenticated == true ? Caller.From(user).InstitutionId : null;
         var all = new DynamicParameters(parameters);
-        var text = sql.Replace(AdminParameter, isAdmin ? "true" : "false", StringComparison.Ordinal);
-        if (institution is null)
-        {
-            text = text.Replace(InstitutionParameter, "NULL::uuid", StringComparison.Ordinal);
-        }
-        else
+        if (institution is not null)
         {
             all.Add("ViewerInstitution", institution);
         }
-        return new CommandDefinition(text, all, transaction, cancellationToken: ct);
+        return new CommandDefinition(WithConstants(sql, isAdmin, institution is null), all, transaction, cancellationToken: ct);
     }
 
     /// <summary><paramref name="sql"/> as an anonymous reader runs it (see <see cref="Command"/>).</summary>
-    public static string Anonymous(string sql) =>
-        sql.Replace(AdminParameter, "false", StringComparison.Ordinal).Replace(InstitutionParameter, "NULL::uuid", StringComparison.Ordinal);
+    public static string Anonymous(string sql) => WithConstants(sql, isAdmin: false, noInstitution: true);
+
+    private static string WithConstants(string sql, bool isAdmin, bool noInstitution)
+    {
+        var text = sql.Replace(AdminParameter, isAdmin ? "true" : "false", StringComparison.Ordinal);
+        return noInstitution ? text.Replace(InstitutionParameter, "NULL::uuid", StringComparison.Ordinal) : text;
+    }
 
     private const string AdminParameter = "@ViewerAdmin::boolean";
     private const string InstitutionParameter = "@ViewerInstitution::uuid";
