@@ -149,6 +149,12 @@ wrk_run() {
   # Warm-up, not measured: the JIT's tiers, the pool's connections and their prepared statements.
   wrk -t 2 -c "$connections" -d "${warmup}s" "$@" "$base$path" >/dev/null 2>&1 || true
   out=$(wrk -t 2 -c "$connections" -d "${duration}s" --latency "$@" "$base$path" 2>&1)
+  if [ "$(echo "$out" | awk '/requests in/ { print $1 }')" = 0 ]; then
+    # Nothing completed within the run: on a cold, busy machine (CI's smoke run, right after the tests) the first
+    # writes can take longer than a 1 s run. Once more, for 5 s; a second empty run fails below.
+    log "no request to $path completed in ${duration} s; measuring again for 5 s"
+    out=$(wrk -t 2 -c "$connections" -d 5s --latency "$@" "$base$path" 2>&1)
+  fi
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   peak=$(cat "$peak_file" 2>/dev/null || echo 0); rm -f "$peak_file"
   req_s=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
