@@ -1,6 +1,7 @@
 using System.Globalization;
-using RoundTable.Api.Auth;
+using RoundTable.Api.ApiKeys;
 using RoundTable.Api.Database;
+using RoundTable.Api.Paging;
 using RoundTable.Api.Seeding;
 
 namespace RoundTable.Api;
@@ -11,7 +12,7 @@ namespace RoundTable.Api;
 /// </summary>
 internal static class Commands
 {
-    private static readonly string[] s_names = ["migrate", "seed", "apikey", "bench-sql"];
+    private static readonly string[] s_names = ["migrate", "seed", "apikey"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && s_names.Contains(args[0]);
 
@@ -33,14 +34,7 @@ internal static class Commands
                     Console.WriteLine("seed: the seed data set is loaded.");
                     return 0;
                 case "apikey":
-                    return await ApiKeyCommandAsync(app.Services.GetRequiredService<Auth.ApiKeysStore>(), args[1..], ct);
-                case "bench-sql" when args.Length == 1:
-                    // The SQL of GET /events/{id} as an anonymous reader's request runs it, as a pgbench script
-                    // (bench/run.sh's database ceiling; the id is a parameter, as the API binds it: pgbench -M prepared
-                    // -D id=...). A plain read reuses the database state of the last second (HttpCaching), so the
-                    // state query is not part of it.
-                    Console.WriteLine(Auth.Viewer.Anonymous(Events.EventsStore.Details.ById).Replace("@Id::uuid", "(:id)::uuid", StringComparison.Ordinal));
-                    return 0;
+                    return await ApiKeyCommandAsync(app.Services.GetRequiredService<ApiKeyQueries>(), app.Services.GetRequiredService<ApiKeyCommands>(), args[1..], ct);
                 default:
                     return 2;
             }
@@ -59,7 +53,7 @@ internal static class Commands
         """;
 
     /// <summary>Key management; `create` prints the new key alone on its last line, and only then.</summary>
-    private static async Task<int> ApiKeyCommandAsync(ApiKeysStore keys, string[] args, CancellationToken ct)
+    private static async Task<int> ApiKeyCommandAsync(ApiKeyQueries queries, ApiKeyCommands keys, string[] args, CancellationToken ct)
     {
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         switch (args.FirstOrDefault())
@@ -74,7 +68,7 @@ internal static class Commands
                     return 2;
                 }
                 Guid? institution = null;
-                if (slug is not null && (institution = await keys.FindInstitutionAsync(slug, ct)) is null)
+                if (slug is not null && (institution = await queries.FindInstitutionAsync(slug, ct)) is null)
                 {
                     await Console.Error.WriteLineAsync($"apikey: there is no institution '{slug}'.");
                     return 1;
@@ -96,10 +90,10 @@ internal static class Commands
                 return 0;
             }
             case "list":
-                var page = new Paging.PageRequest(Paging.PageRequest.MaxLimit, null);
+                var page = new PageRequest(PageRequest.MaxLimit, null);
                 while (true)
                 {
-                    var rows = await keys.ListAsync(page, ct);
+                    var rows = await queries.ListAsync(page, ct);
                     foreach (var k in rows.Take(page.Limit))
                     {
                         var state = k.RevokedAt is not null ? "revoked" : k.ExpiresAt < DateTime.UtcNow ? "expired" : "active";

@@ -1,33 +1,50 @@
 using RoundTable.Api;
+using RoundTable.Api.ApiKeys;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Caching;
 using RoundTable.Api.Changes;
+using RoundTable.Api.Concurrency;
 using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Events;
 using RoundTable.Api.Health;
 using RoundTable.Api.Http;
+using RoundTable.Api.Idempotency;
 using RoundTable.Api.Institutions;
+using RoundTable.Api.Json;
 using RoundTable.Api.Localization;
 using RoundTable.Api.OpenApi;
 using RoundTable.Api.Recommendations;
 using RoundTable.Api.Search;
+using RoundTable.Api.Seeding;
 using RoundTable.Api.Speakers;
-using RoundTable.Api.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.UseRoundTableContracts());
-builder.Services.Configure<LanguageOptions>(builder.Configuration.GetSection(LanguageOptions.Section));
+// Cross-cutting modules.
+builder.Services.AddRoundTableJson();
 builder.Services.AddRoundTableProblems();
-builder.Services.Configure<CachingOptions>(builder.Configuration.GetSection(CachingOptions.Section));
-builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
-builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
+builder.Services.AddRoundTableLanguages(builder.Configuration);
 builder.Services.AddRoundTableDatabase(builder.Configuration);
 builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);
-builder.Services.AddRoundTableValidators();
+builder.Services.AddRoundTableLimits(builder.Configuration);
+builder.Services.AddRoundTableCaching(builder.Configuration);
+builder.Services.AddRoundTableConcurrency();
+builder.Services.AddRoundTableIdempotency(builder.Configuration);
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 builder.Services.AddRoundTableCors(builder.Configuration);
+
+// Features.
+builder.Services.AddEvents();
+builder.Services.AddSpeakers();
+builder.Services.AddInstitutions();
+builder.Services.AddRecommendations();
+builder.Services.AddSearch();
+builder.Services.AddChanges();
+builder.Services.AddApiKeys();
+builder.Services.AddSeeding();
 
 var app = builder.Build();
 
@@ -39,25 +56,20 @@ if (Commands.IsCommand(args))
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
-app.UseMiddleware<LanguageNegotiation>();
-app.UseMiddleware<StrictQuery>();
-app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseRoundTableLanguages();
+app.UseStrictQuery();
+app.UseRoundTableLimits();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
-// After authorization: a revalidation answered from the validators must have passed the key and rate checks first.
-app.UseMiddleware<HttpCaching>();
+app.UseRoundTableCaching();
 
 app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();
 app.MapEvents();
-app.MapEventRelations();
 app.MapSpeakers();
-app.MapSpeakerWrites();
 app.MapInstitutions();
-app.MapInstitutionWrites();
 app.MapRecommendations();
-app.MapRecommendationWrites();
 app.MapSearch();
 app.MapChanges();
 app.MapApiKeys();

@@ -205,7 +205,7 @@ run_scale() {
   # Ceilings, in the same run and with the same connections.
   wrk_run health /health/live
   local http_ceiling=$req_s
-  api_command "$db" bench-sql >"$root/.data/bench-event.sql"
+  dotnet "$generator" --print-event-sql >"$root/.data/bench-event.sql"
   local pgb
   pgb=$("$pgbench" -n -c "$connections" -j 2 -T "$duration" -M prepared -D id="$event_id" -f "$root/.data/bench-event.sql" \
         -h 127.0.0.1 -p "$pg_port" -U postgres "$db" 2>&1) || { log "pgbench failed:"; echo "$pgb" >&2; exit 1; }

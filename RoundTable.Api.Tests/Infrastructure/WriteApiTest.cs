@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using RoundTable.Api.Auth;
+using RoundTable.Api.ApiKeys;
 
 namespace RoundTable.Api.Tests.Infrastructure;
 
@@ -23,9 +23,10 @@ public abstract class WriteApiTest : ApiTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var keys = Factory.Services.GetRequiredService<ApiKeysStore>();
-        var iitu = (await keys.FindInstitutionAsync("iitu", CancellationToken.None))!.Value;
-        var snu = (await keys.FindInstitutionAsync("seoul-national-university", CancellationToken.None))!.Value;
+        var keys = Factory.Services.GetRequiredService<ApiKeyCommands>();
+        var institutions = Factory.Services.GetRequiredService<ApiKeyQueries>();
+        var iitu = (await institutions.FindInstitutionAsync("iitu", CancellationToken.None))!.Value;
+        var snu = (await institutions.FindInstitutionAsync("seoul-national-university", CancellationToken.None))!.Value;
         var admin = await keys.CreateAsync("test admin", ApiKeyRole.Admin, null, null, CancellationToken.None);
         (AdminKeyId, AdminKey) = (admin.Key.Id, admin.Secret);
         IituKey = (await keys.CreateAsync("iitu", ApiKeyRole.Partner, iitu, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Secret;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using RoundTable.Api.Auth;
+using RoundTable.Api.ApiKeys;
 using RoundTable.Api.Tests.Infrastructure;
 
 namespace RoundTable.Api.Tests.Writes;
@@ -116,7 +117,7 @@ public sealed class EventRelationWriteTests : WriteApiTest
     [Fact]
     public async Task A_partner_cannot_take_the_event_from_another_organizer_nor_lock_itself_out()
     {
-        var keys = Factory.Services.GetRequiredService<ApiKeysStore>();
+        var keys = Factory.Services.GetRequiredService<ApiKeyCommands>();
         var gspaId = (await GetJsonAsync("/api/v1/institutions/snu-graduate-school-of-public-administration"))["id"]!.GetValue<Guid>();
         var gspaKey = (await keys.CreateAsync("gspa", ApiKeyRole.Partner, gspaId, null, CancellationToken.None)).Secret;
         var organizers = (await GetJsonAsync(RoundTable))["organizers"]!.AsArray();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RoundTable.Api.Auth;
+using RoundTable.Api.ApiKeys;
 using RoundTable.Api.Tests.Infrastructure;
 
 namespace RoundTable.Api.Tests.Writes;
@@ -71,7 +72,7 @@ public sealed class InstitutionAndSpeakerWriteTests : WriteApiTest
         Assert.Equal(before, await DatabaseFingerprintAsync());
 
         // Another key of the same institution may change what the first created.
-        var second = (await Factory.Services.GetRequiredService<ApiKeysStore>().CreateAsync("iitu 2", ApiKeyRole.Partner,
+        var second = (await Factory.Services.GetRequiredService<ApiKeyCommands>().CreateAsync("iitu 2", ApiKeyRole.Partner,
             (await GetJsonAsync("/api/v1/institutions/iitu"))["id"]!.GetValue<Guid>(), null, CancellationToken.None)).Secret;
         using var own = await SendAsync(HttpMethod.Patch, "/api/v1/speakers/iitu-person", second, """{"bio":{"en":"Researcher"}}""", "\"1\"", "application/merge-patch+json");
         Assert.Equal("Researcher", (await BodyAsync(own, HttpStatusCode.OK))["bio"]!.GetValue<string>());

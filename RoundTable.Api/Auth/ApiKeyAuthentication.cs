@@ -1,22 +1,13 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using RoundTable.Api.Database;
 
 namespace RoundTable.Api.Auth;
-
-/// <summary>Who is calling: the key, whether it is an admin's, and the institution a partner key writes for.</summary>
-internal sealed record Caller(Guid KeyId, bool IsAdmin, Guid? InstitutionId)
-{
-    public const string KeyIdClaim = "rt:key_id";
-    public const string InstitutionClaim = "rt:institution_id";
-
-    public static Caller From(ClaimsPrincipal user) => new(
-        Guid.Parse(user.FindFirstValue(KeyIdClaim)!),
-        user.IsInRole("admin"),
-        user.FindFirstValue(InstitutionClaim) is { } institution ? Guid.Parse(institution) : null);
-}
 
 /// <summary>
 /// `Authorization: Bearer rt_...`: the key is looked up by its hash; revoked and expired keys fail. Failures answer
@@ -26,11 +17,26 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeysStore keys,
+    NpgsqlDataSource dataSource,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    // A key of a deleted institution no longer works.
+    private const string ActiveSql = """
+        SELECT k.id, k.name, k.role, k.institution_id FROM api_keys k LEFT JOIN institutions i ON i.id = k.institution_id
+        WHERE k.key_hash = @Hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+          AND i.deleted_at IS NULL
+        """;
+
+    private sealed class ActiveKey
+    {
+        public Guid Id { get; set; }
+        public string Name { get; set; } = "";
+        public string Role { get; set; } = "";
+        public Guid? InstitutionId { get; set; }
+    }
     private const string Realm = "Bearer realm=\"RoundTable API\"";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -44,7 +50,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The Authorization header is not a bearer key.");
         }
-        var key = await keys.FindActiveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var key = await dataSource.QuerySingleOrDefaultAsync<ActiveKey>(new CommandDefinition(
+            ActiveSql, new { Hash = ApiKeySecrets.Hash(header["Bearer ".Length..].Trim()) }, cancellationToken: Context.RequestAborted));
         if (key is null)
         {
             return AuthenticateResult.Fail("Unknown, revoked or expired key.");

@@ -10,7 +10,8 @@ internal static class AuthSetup
 
     public static IServiceCollection AddRoundTableAuth(this IServiceCollection services)
     {
-        services.AddSingleton<ApiKeysStore>();
+        services.AddSingleton<Viewer>();
+        services.AddHttpContextAccessor();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace RoundTable.Api.Changes;
@@ -35,3 +36,8 @@ public sealed record ChangePage(
     IReadOnlyList<ChangeResponse> Items,
     [property: Description("Where to continue: after the last change of this page (or unchanged when there was none). Never null.")] string NextCursor,
     [property: Description("True when more changes are available right now; false means you are up to date: poll later.")] bool HasMore);
+
+/// <summary>Source-generated serialization of the change feed.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(ChangePage))]
+internal sealed partial class ChangeJsonContext : JsonSerializerContext;

@@ -2,7 +2,9 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RoundTable.Api.Http;
+using RoundTable.Api.Errors;
+using RoundTable.Api.Json;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Changes;
@@ -18,6 +20,10 @@ internal static class ChangesApi
     ];
 
     private static readonly string[] s_parameters = ["cursor", "limit", "type", Localization.LanguageNegotiation.QueryParameter];
+
+    public static IServiceCollection AddChanges(this IServiceCollection services) => services
+        .AddSingleton<ChangeQueries>()
+        .AddJsonContext(ChangeJsonContext.Default);
 
     public static IEndpointRouteBuilder MapChanges(this IEndpointRouteBuilder routes)
     {
@@ -36,7 +42,7 @@ internal static class ChangesApi
     }
 
     private static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> ListChanges(
-        HttpContext context, ChangesStore store, CancellationToken ct)
+        HttpContext context, ChangeQueries queries, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var query = context.Request.Query;
@@ -76,7 +82,7 @@ internal static class ChangesApi
             return Problems.Validation(errors);
         }
 
-        var rows = await store.PageAsync(position.Tx, position.Seq, types, limit + 1, ct);
+        var rows = await queries.PageAsync(position.Tx, position.Seq, types, limit + 1, ct);
         var items = rows.Take(limit).ToList();
         var last = items.Count > 0 ? (items[^1].Tx, items[^1].Seq) : position;
         var next = Encode(last);
@@ -85,7 +91,7 @@ internal static class ChangesApi
         context.Response.Headers.CacheControl = "no-cache";
         if (hasMore)
         {
-            context.Response.Headers.Append("Link", $"<{ListEndpoints.NextUrl(context.Request, next)}>; rel=\"next\"");
+            context.Response.Headers.Append("Link", $"<{PageLinks.NextUrl(context.Request, next)}>; rel=\"next\"");
         }
         return TypedResults.Ok(new ChangePage(items.Select(ToResponse).ToList(), next, hasMore));
     }

@@ -1,11 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using RoundTable.Api.Events;
-using RoundTable.Api.Institutions;
-using RoundTable.Api.Recommendations;
-using RoundTable.Api.Seeding;
-using RoundTable.Api.Speakers;
 
 namespace RoundTable.Api.Database;
 
@@ -37,18 +30,8 @@ internal static class DatabaseSetup
                 builder.ConnectionStringBuilder.NoResetOnClose = true;
             }
         });
-        services.AddHttpContextAccessor();
-        services.AddSingleton<Auth.Viewer>();
         services.AddSingleton<DatabaseMigrator>();
-        services.AddSingleton<Seeder>();
-        services.AddSingleton<EventsStore>();
-        services.AddSingleton<Search.SearchStore>();
-        services.AddSingleton<Changes.ChangesStore>();
-        services.AddSingleton<SpeakersStore>();
-        services.AddSingleton<InstitutionsStore>();
-        services.AddSingleton<RecommendationsStore>();
-        services.AddSingleton<Resolver>();
-        services.AddSingleton<RecommendationWritesApi.References>();
+        services.AddSingleton<KeyResolver>();
         return services;
     }
 
@@ -57,23 +40,5 @@ internal static class DatabaseSetup
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         return given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
-    }
-
-    /// <summary>Migrates and seeds at startup when configured (default on in Development).</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
-    {
-        if (IsDocumentGenerator)
-        {
-            return;
-        }
-        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        if (options.MigrateOnStartup)
-        {
-            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
-        }
-        if (options.SeedOnStartup)
-        {
-            await app.Services.GetRequiredService<Seeder>().SeedAsync(app.Lifetime.ApplicationStopping);
-        }
     }
 }

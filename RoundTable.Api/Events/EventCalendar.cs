@@ -5,8 +5,10 @@ using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
-using RoundTable.Api.Http;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Localization;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Events;
@@ -17,53 +19,33 @@ namespace RoundTable.Api.Events;
 /// </summary>
 internal static class EventCalendar
 {
-    public const string MediaType = "text/calendar";
-
-    /// <summary>Marks a route that answers text/calendar (documented by OpenApi.ListParametersFilter); the route sets
-    /// <paramref name="FixedFilter"/> itself, so clients cannot.</summary>
-    public sealed record Metadata(string? FixedFilter = null);
-
-    public static RouteHandlerBuilder WithCalendar(this RouteHandlerBuilder builder, string? fixedFilter = null) =>
-        builder.WithMetadata(new Metadata(fixedFilter));
-
-    /// <summary>The events a speaker took part in, or an institution was involved in, as a calendar.</summary>
-    public static async Task<Results<CalendarResult, ProblemHttpResult>> ForAsync(
-        HttpContext context, EventsStore store, string idOrSlug, string resource, string filter,
-        Func<ResourceKey, CancellationToken, Task<Guid?>> findId, CancellationToken ct)
-    {
-        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
-        {
-            return problem!;
-        }
-        var id = await findId(key, ct);
-        if (id is null)
-        {
-            return Problems.NotFound(resource, idOrSlug);
-        }
-        return await HandleAsync(context, store, new Dictionary<string, string> { [filter] = id.Value.ToString() }, $"{resource}-{idOrSlug}", ct);
-    }
     private const int Batch = 500;
     private static readonly string[] s_notForFeeds = ["limit", "cursor", "include", "format"];
 
-    /// <summary>The events the request's list filters select, plus the <paramref name="extra"/> filters.</summary>
-    public static async Task<Results<CalendarResult, ProblemHttpResult>> HandleAsync(
-        HttpContext context, EventsStore store, IReadOnlyDictionary<string, string> extra, string name, CancellationToken ct)
+    /// <summary>The events a speaker took part in (<c>participant</c>), or an institution was involved in (<c>institution</c>).</summary>
+    public static Results<CalendarResult, ProblemHttpResult> Of(
+        HttpContext context, EventQueries queries, string filter, Guid id, string name, CancellationToken ct) =>
+        Of(context, queries, new Dictionary<string, string> { [filter] = id.ToString() }, name, ct);
+
+    /// <summary>The events the request's list filters select, plus the <paramref name="fixedFilters"/>.</summary>
+    public static Results<CalendarResult, ProblemHttpResult> Of(
+        HttpContext context, EventQueries queries, IReadOnlyDictionary<string, string> fixedFilters, string name, CancellationToken ct)
     {
         var parameters = context.Request.Query.ToDictionary(p => p.Key, p => p.Value);
-        var refused = parameters.Keys.Where(k => s_notForFeeds.Contains(k) || extra.ContainsKey(k)).ToList();
+        var refused = parameters.Keys.Where(k => s_notForFeeds.Contains(k) || fixedFilters.ContainsKey(k)).ToList();
         if (refused.Count > 0)
         {
             return Problems.Validation(refused.ToDictionary(k => k, k => new[] { $"A calendar feed takes the list's filters, not {k}." }));
         }
-        foreach (var (key, value) in extra)
+        foreach (var (key, value) in fixedFilters)
         {
             parameters[key] = value;
         }
-        if (!ListQuery.TryParse(new QueryCollection(parameters), StringValues.Empty, EventsStore.List, out var query, out var problem))
+        if (!ListQuery.TryParse(new QueryCollection(parameters), StringValues.Empty, EventQueries.List, out var query, out var problem))
         {
             return problem!;
         }
-        return new CalendarResult(name, store.CalendarBatchesAsync(query, Batch, ct));
+        return new CalendarResult(name, queries.CalendarBatchesAsync(query, Batch, ct));
     }
 
     internal sealed class CalendarResult(string name, IAsyncEnumerable<(IReadOnlyList<EventRow> Events, EventIncludes Includes)> batches) : IResult
@@ -75,7 +57,7 @@ internal static class EventCalendar
             // The first batch is read before anything is sent: a failure there is still a 500 problem.
             var more = await enumerator.MoveNextAsync();
             var response = context.Response;
-            response.ContentType = $"{MediaType}; charset=utf-8";
+            response.ContentType = $"{CalendarDoc.MediaType}; charset=utf-8";
             response.Headers.ContentDisposition = $"inline; filename=\"{name}.ics\"";
             var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/api/v1";
             var language = LanguagePreference.Current;

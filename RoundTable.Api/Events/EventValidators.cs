@@ -1,5 +1,4 @@
 using FluentValidation;
-using RoundTable.Api.Http;
 using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Events;
@@ -40,11 +39,47 @@ internal sealed class CreateEventRequestValidator : AbstractValidator<CreateEven
             .WithMessage($"'Organizers' must list 1 to {MaxOrganizers} institutions.");
         RuleFor(e => e.Organizers).Must(o => o is null || o.Select(x => x.Institution).Distinct().Count() == o.Count)
             .WithMessage("An institution is listed once among the organizers.");
-        RuleForEach(e => e.Organizers).ChildRules(o =>
-        {
-            o.RuleFor(x => x.Institution).NotEmpty().Must(i => i is null || ResourceKey.TryParse(i, out _, out _))
-                .WithMessage("'Institution' must be an institution's UUID or slug.");
-            o.RuleFor(x => x.Role).NotNull().IsInEnum();
-        });
+        RuleForEach(e => e.Organizers).SetValidator(new EventOrganizerRequestValidator());
+    }
+}
+
+internal sealed class EventOrganizerRequestValidator : AbstractValidator<EventOrganizerRequest>
+{
+    public EventOrganizerRequestValidator()
+    {
+        RuleFor(o => o.Institution).NotEmpty().IdOrSlug("an institution");
+        RuleFor(o => o.Role).NotNull().IsInEnum();
+    }
+}
+
+internal sealed class EventParticipantRequestValidator : AbstractValidator<EventParticipantRequest>
+{
+    public EventParticipantRequestValidator()
+    {
+        RuleFor(p => p.Speaker).NotEmpty().IdOrSlug("a speaker");
+        RuleFor(p => p.Role).NotNull().IsInEnum();
+        RuleFor(p => p.Institutions).Must(i => i is null || (i.Count <= 10 && i.Distinct().Count() == i.Count))
+            .WithMessage("'Institutions' lists at most 10 distinct institutions.");
+        RuleForEach(p => p.Institutions).NotEmpty().IdOrSlug("an institution");
+    }
+}
+
+internal sealed class EventQuoteRequestValidator : AbstractValidator<EventQuoteRequest>
+{
+    public EventQuoteRequestValidator()
+    {
+        RuleFor(q => q.Speaker).NotEmpty().IdOrSlug("a speaker");
+        RuleFor(q => q.Text).NotNull().Localized(Rules.MaxLongText);
+    }
+}
+
+internal sealed class EventAcknowledgementRequestValidator : AbstractValidator<EventAcknowledgementRequest>
+{
+    public EventAcknowledgementRequestValidator()
+    {
+        RuleFor(a => a.From).NotEmpty().IdOrSlug("an institution");
+        RuleFor(a => a.To).NotEmpty().IdOrSlug("a speaker");
+        RuleFor(a => a.Kind).NotNull().IsInEnum();
+        RuleFor(a => a.Description).Localized(Rules.MaxLongText);
     }
 }

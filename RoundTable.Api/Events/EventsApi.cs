@@ -3,174 +3,483 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Concurrency;
+using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
+using RoundTable.Api.Exports;
 using RoundTable.Api.Http;
+using RoundTable.Api.Idempotency;
 using RoundTable.Api.Institutions;
+using RoundTable.Api.Json;
+using RoundTable.Api.LinkedData;
 using RoundTable.Api.Mapping;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Recommendations;
+using RoundTable.Api.Speakers;
+using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Events;
 
+/// <summary>What the event handlers use.</summary>
+internal sealed record EventServices(
+    EventQueries Queries, EventCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+
+/// <summary>
+/// Events and what happened at them: anyone reads published events; a partner key creates the events its institution
+/// organizes and changes them, with their organizers, participants, quotes and acknowledgements (parts of the event).
+/// </summary>
 internal static class EventsApi
 {
     private const string Resource = "event";
 
+    public static IServiceCollection AddEvents(this IServiceCollection services) => services
+        .AddSingleton<EventQueries>()
+        .AddSingleton<EventCommands>()
+        .AddSingleton<IValidator<CreateEventRequest>, CreateEventRequestValidator>()
+        .AddSingleton<IValidator<EventWriteRequest>, EventWriteRequestValidator>()
+        .AddSingleton<IValidator<EventOrganizerRequest>, EventOrganizerRequestValidator>()
+        .AddSingleton<IValidator<EventParticipantRequest>, EventParticipantRequestValidator>()
+        .AddSingleton<IValidator<EventQuoteRequest>, EventQuoteRequestValidator>()
+        .AddSingleton<IValidator<EventAcknowledgementRequest>, EventAcknowledgementRequestValidator>()
+        .AddJsonContext(EventJsonContext.Default)
+        .AddMappings<EventMappings>();
+
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/events").WithTags("Events");
-
-        group.MapGet("/", ListEvents).WithName("listEvents")
+        var reads = routes.MapGroup("/api/v1/events").WithTags("Events").WithPageLinks().DatedByChanges();
+        reads.MapGet("/", ListEvents).WithName("listEvents")
             .WithSummary("List, search or export events")
             .WithDescription("Events one page at a time (by default in creation order), filtered, searched (q) and sorted; "
                 + "include= embeds organizers, participants and recommendations. format=csv|ndjson (or Accept) streams the whole list.")
-            .WithList(EventsStore.List);
-        group.MapGet("/{idOrSlug}", GetEvent).WithName("getEvent")
+            .WithList(EventQueries.List);
+        reads.MapGet("/{idOrSlug}", GetEvent).WithName("getEvent")
             .WithSummary("Get an event with its organizers, participants, quotes, acknowledgements and recommendations")
             .WithDescription("The ETag header carries the event's version: send it as If-Match to change the event.")
             .WithLinkedData().WithReadProblems();
-        group.MapGet("/{idOrSlug}/organizers", ListOrganizers).WithName("listEventOrganizers")
+        reads.MapGet("/{idOrSlug}/organizers", ListOrganizers).WithName("listEventOrganizers")
             .WithSummary("List the institutions that organized an event").WithReadProblems();
-        group.MapGet("/{idOrSlug}/participants", ListParticipants).WithName("listEventParticipants")
+        reads.MapGet("/{idOrSlug}/participants", ListParticipants).WithName("listEventParticipants")
             .WithSummary("List an event's participants with their roles and the institutions they represented")
             .WithReadProblems();
-        group.MapGet("/{idOrSlug}/recommendations", ListRecommendations).WithName("listEventRecommendations")
+        reads.MapGet("/{idOrSlug}/recommendations", ListRecommendations).WithName("listEventRecommendations")
             .WithSummary("List the recommendations that came out of an event").WithReadProblems();
-
-        routes.MapGet("/api/v1/events.ics", EventsCalendar).WithTags("Events").WithName("getEventsCalendar")
+        routes.MapGet("/api/v1/events.ics", GetCalendar).WithTags("Events").WithName("getEventsCalendar")
             .WithSummary("Events as an iCalendar feed (RFC 5545)")
             .WithDescription("The events the list's filters select (from, to, kind, status, country, organizer, institution, participant, theme, q), "
                 + "each with organizer, participants as attendees, location, URL, status and time zone. Subscribe to it from a calendar.")
-            .WithMetadata(EventsStore.List).WithCalendar().WithReadProblems(item: false);
+            .WithMetadata(EventQueries.List, new CalendarDoc()).WithReadProblems(item: false);
 
-        group.MapPost("/", CreateEvent).WithName("createEvent")
+        var writes = routes.MapGroup("/api/v1/events").WithTags("Events").RequireKey();
+        writes.MapPost("/", CreateEvent).WithName("createEvent")
             .WithSummary("Create an event")
             .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
-            .Validate<CreateEventRequest>().RequireKey().Idempotent().WithWriteProblems();
-        group.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
+            .Validate<CreateEventRequest>().Idempotent().WithWriteProblems();
+        writes.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
             .WithSummary("Replace an event's fields (If-Match required)")
-            .Validate<EventWriteRequest>().RequireKey().WithWriteProblems(conditional: true);
-        group.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
+            .Validate<EventWriteRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
             .WithSummary("Change some of an event's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<EventWriteRequest>(MergePatch.MediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .RequireKey().WithWriteProblems(conditional: true);
-        group.MapDelete("/{idOrSlug}", DeleteEvent).WithName("deleteEvent")
+            .WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}", DeleteEvent).WithName("deleteEvent")
             .WithSummary("Delete an event and its recommendations (If-Match required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .RequireKey().WithWriteProblems(conditional: true);
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+
+        // The relations are parts of the event: every change is conditional on its ETag and answers its new ETag.
+        writes.MapPost("/{idOrSlug}/organizers", AddOrganizer).WithName("addEventOrganizer")
+            .WithSummary("Add to an event's organizers (If-Match of the parent required)")
+            .Validate<EventOrganizerRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/organizers/{itemId:guid}", ReplaceOrganizer).WithName("replaceEventOrganizer")
+            .WithSummary("Replace an entry of an event's organizers (If-Match of the parent required)")
+            .Validate<EventOrganizerRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/organizers/{itemId:guid}", PatchOrganizer).WithName("patchEventOrganizer")
+            .WithSummary("Change an entry of an event's organizers with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<EventOrganizerRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/organizers/{itemId:guid}", RemoveOrganizer).WithName("removeEventOrganizer")
+            .WithSummary("Remove an entry of an event's organizers (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+        writes.MapPost("/{idOrSlug}/participants", AddParticipant).WithName("addEventParticipant")
+            .WithSummary("Add to an event's participants (If-Match of the parent required)")
+            .Validate<EventParticipantRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/participants/{itemId:guid}", ReplaceParticipant).WithName("replaceEventParticipant")
+            .WithSummary("Replace an entry of an event's participants (If-Match of the parent required)")
+            .Validate<EventParticipantRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/participants/{itemId:guid}", PatchParticipant).WithName("patchEventParticipant")
+            .WithSummary("Change an entry of an event's participants with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<EventParticipantRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/participants/{itemId:guid}", RemoveParticipant).WithName("removeEventParticipant")
+            .WithSummary("Remove an entry of an event's participants (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+        writes.MapPost("/{idOrSlug}/quotes", AddQuote).WithName("addEventQuote")
+            .WithSummary("Add to an event's quotes (If-Match of the parent required)")
+            .Validate<EventQuoteRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/quotes/{itemId:guid}", ReplaceQuote).WithName("replaceEventQuote")
+            .WithSummary("Replace an entry of an event's quotes (If-Match of the parent required)")
+            .Validate<EventQuoteRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/quotes/{itemId:guid}", PatchQuote).WithName("patchEventQuote")
+            .WithSummary("Change an entry of an event's quotes with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<EventQuoteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/quotes/{itemId:guid}", RemoveQuote).WithName("removeEventQuote")
+            .WithSummary("Remove an entry of an event's quotes (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+        writes.MapPost("/{idOrSlug}/acknowledgements", AddAcknowledgement).WithName("addEventAcknowledgement")
+            .WithSummary("Add to an event's acknowledgements (If-Match of the parent required)")
+            .Validate<EventAcknowledgementRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/acknowledgements/{itemId:guid}", ReplaceAcknowledgement).WithName("replaceEventAcknowledgement")
+            .WithSummary("Replace an entry of an event's acknowledgements (If-Match of the parent required)")
+            .Validate<EventAcknowledgementRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/acknowledgements/{itemId:guid}", PatchAcknowledgement).WithName("patchEventAcknowledgement")
+            .WithSummary("Change an entry of an event's acknowledgements with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/acknowledgements/{itemId:guid}", RemoveAcknowledgement).WithName("removeEventAcknowledgement")
+            .WithSummary("Remove an entry of an event's acknowledgements (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
         return routes;
     }
 
-    private static Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult, ExportResult<EventSummary>>> ListEvents(
-        HttpContext context, EventsStore store, CancellationToken ct) =>
-        ListEndpoints.Handle(context, new ListSource<EventRow, EventSummary>(EventsStore.List, "events",
-            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<EventSummary>(),
-            (items, includes, token) => IncludeAsync(store, items, includes, token)), ct);
+    // ---- reads
 
-    private static Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> EventsCalendar(
-        HttpContext context, EventsStore store, CancellationToken ct) =>
-        EventCalendar.HandleAsync(context, store, new Dictionary<string, string>(), "events", ct);
-
-    /// <summary>include=organizers,participants,recommendations: one batch for the whole page.</summary>
-    private static async Task<IReadOnlyList<EventSummary>> IncludeAsync(
-        EventsStore store, IReadOnlyList<EventSummary> items, IReadOnlySet<string> includes, CancellationToken ct)
+    private static async Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult, ExportResult<EventSummary>>> ListEvents(
+        HttpContext context, EventQueries queries, CancellationToken ct)
     {
-        var found = await store.IncludeAsync(items.Select(i => i.Id).ToList(), includes, ct);
-        var organizers = found.Organizers?.ToLookup(o => o.EventId);
-        var participants = found.Participants?.ToLookup(p => p.EventId);
-        var recommendations = found.Recommendations?.ToLookup(r => r.EventId);
-        return items.Select(e => e with
+        if (!ListQuery.TryParse(context.Request, EventQueries.List, out var query, out var problem))
         {
-            Organizers = organizers?[e.Id].Select(o => o.Map<EventOrganizerResponse>()).ToList(),
-            Participants = participants is null ? null : EventMappings.ToParticipants(participants[e.Id].ToList(), found.ParticipantInstitutions!),
-            Recommendations = recommendations?[e.Id].Select(r => r.Map<RecommendationSummary>()).ToList(),
-        }).ToList();
+            return problem!;
+        }
+        if (query.IsExport)
+        {
+            return new ExportResult<EventSummary>(query.Format, "events", queries.StreamAsync(query, ct).Select(r => r.Map<EventSummary>()));
+        }
+        var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<EventSummary>());
+        if (query.Includes.Count == 0 || page.Items.Count == 0)
+        {
+            return TypedResults.Ok(page);
+        }
+        var found = await queries.IncludeAsync(page.Items.Select(i => i.Id).ToList(), query.Includes, ct);
+        return TypedResults.Ok(page with { Items = EventMappings.WithIncludes(page.Items, found) });
     }
 
-    private static Task<Results<Ok<EventResponse>, ProblemHttpResult, ContentHttpResult>> GetEvent(
-        string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, EventMappings.ToResponse, r => r.Version, ct, LinkedData.Event);
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult, ContentHttpResult>> GetEvent(
+        string idOrSlug, HttpContext context, EventQueries queries, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await queries.GetAsync(key, ct) is not { } details)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        var ev = EventMappings.ToResponse(details);
+        context.SetETag(ev.Version);
+        return JsonLd.IsWanted(context.Request) ? JsonLd.Of(ev, context.Request) : TypedResults.Ok(ev);
+    }
 
-    private static Task<Results<Ok<Page<EventOrganizerResponse>>, ProblemHttpResult>> ListOrganizers(
-        string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListOrganizersAsync,
-            r => r.Id, r => r.Map<EventOrganizerResponse>(), ct);
+    private static async Task<Results<Ok<Page<EventOrganizerResponse>>, ProblemHttpResult>> ListOrganizers(
+        string idOrSlug, [AsParameters] PageQuery query, EventQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, EventQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListOrganizersAsync(id, page, ct), r => r.Id, r => r.Map<EventOrganizerResponse>()));
+    }
 
-    private static Task<Results<Ok<Page<EventParticipantResponse>>, ProblemHttpResult>> ListParticipants(
-        string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListParticipantsAsync,
-            r => r.Participant.Id, r => EventMappings.ToParticipant(r.Participant, r.Institutions), ct);
+    private static async Task<Results<Ok<Page<EventParticipantResponse>>, ProblemHttpResult>> ListParticipants(
+        string idOrSlug, [AsParameters] PageQuery query, EventQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, EventQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListParticipantsAsync(id, page, ct), r => r.Participant.Id,
+            r => EventMappings.ToParticipant(r.Participant, r.Institutions)));
+    }
 
-    private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
-        string idOrSlug, [AsParameters] PageQuery query, EventsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListRecommendationsAsync,
-            r => r.Id, r => r.Map<RecommendationSummary>(), ct);
+    private static async Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult>> ListRecommendations(
+        string idOrSlug, [AsParameters] PageQuery query, EventQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, EventQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListRecommendationsAsync(id, page, ct), r => r.Id, r => r.Map<RecommendationSummary>()));
+    }
+
+    private static Results<EventCalendar.CalendarResult, ProblemHttpResult> GetCalendar(
+        HttpContext context, EventQueries queries, CancellationToken ct) =>
+        EventCalendar.Of(context, queries, new Dictionary<string, string>(), "events", ct);
+
+    // ---- writes: 400, 404, 403, 428 (ConditionalWrites.FindAsync), then the write; 412 when another got there first
 
     private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> CreateEvent(
-        CreateEventRequest request, HttpContext context, EventsStore store, InstitutionsStore institutions, CancellationToken ct)
+        CreateEventRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
-        var keys = request.Organizers!.Select(o => ResourceKey.TryParse(o.Institution!, out var k, out _) ? k : default).ToList();
-        var found = await institutions.ResolveAsync(keys, ct);
-        var missing = keys.Select((k, i) => (k, i)).Where(x => !found.ContainsKey(x.k))
-            .ToDictionary(x => $"organizers[{x.i}].institution", x => new[] { $"There is no institution '{x.k}'." });
-        if (missing.Count > 0)
+        var (institutions, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key,
+            request.Organizers!.Select(o => o.Institution).ToList(), i => $"organizers[{i}].institution", ct);
+        if (errors.Count > 0)
         {
-            return Problems.Validation(missing);
+            return Problems.Validation(errors);
         }
-        var organizers = request.Organizers!.Select((o, i) => (Institution: found[keys[i]], Role: o.Role!.Value)).ToList();
-        var repeated = organizers.Select((o, i) => (o.Institution, i)).GroupBy(x => x.Institution).Where(g => g.Count() > 1)
-            .SelectMany(g => g.Skip(1))
-            .ToDictionary(x => $"organizers[{x.i}].institution", _ => new[] { "This institution is already listed (by its id or slug)." });
+        var organizers = request.Organizers!.Select((o, i) => (Institution: institutions[i]!.Value, Role: o.Role!.Value)).ToList();
+        var repeated = organizers.Select((o, i) => (o.Institution, i)).GroupBy(x => x.Institution).SelectMany(g => g.Skip(1)).ToList();
         if (repeated.Count > 0)
         {
-            return Problems.Validation(repeated);
+            return Problems.Validation(repeated.ToDictionary(x => $"organizers[{x.i}].institution", _ => new[] { "This institution is already listed (by its id or slug)." }));
         }
         if (!caller.IsAdmin && !organizers.Any(o => o.Institution == caller.InstitutionId && o.Role is OrganizerRole.Organizer or OrganizerRole.CoOrganizer))
         {
             return Problems.Forbidden("A partner key creates events its own institution organizes: list it as organizer or co_organizer.");
         }
-        var (id, version) = await store.CreateAsync(request.Map<EventRow>(),
-            organizers.Select(o => (o.Institution, SnakeCaseEnum<OrganizerRole>.ToName(o.Role))).ToList(), caller.KeyId, ct);
-        var details = await store.GetAsync(new ResourceKey(id, null), ct);
-        context.SetETag(version);
-        return TypedResults.Created($"/api/v1/events/{id}", EventMappings.ToResponse(details!));
+        var result = await services.Commands.CreateAsync(request.Map<EventRow>(), organizers, caller.KeyId, ct);
+        var (ev, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/events/{result.Id}", ev);
     }
 
-    private static WriteTarget Target(EventsStore store) => new(Resource, store.FindIdAsync,
-        (id, caller, ct) => store.IsOrganizerAsync(id, caller.InstitutionId!.Value, ct),
-        "A partner key changes only events its institution organizes or co-organizes.");
-
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceEvent(
-        string idOrSlug, EventWriteRequest request, HttpContext context, EventsStore store, CancellationToken ct)
+        string idOrSlug, EventWriteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
     {
-        var (id, problem) = await WriteEndpoints.ChangeAsync(Target(store), idOrSlug, context,
-            // A PUT from a client that does not know about drafts must not publish one.
-            (id, expected, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), request.Published, caller.KeyId, ct), ct);
-        return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
     }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchEvent(
-        string idOrSlug, HttpContext context, EventsStore store, IValidator<EventWriteRequest> validator,
-        IOptions<JsonOptions> json, CancellationToken ct)
+        string idOrSlug, HttpContext context, [AsParameters] EventServices services, IValidator<EventWriteRequest> validator, CancellationToken ct)
     {
-        var (id, problem) = await WriteEndpoints.PatchAsync(Target(store), idOrSlug, context, validator, json.Value.SerializerOptions,
-            async id => await store.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null,
-            (id, expected, request, caller) => store.UpdateAsync(id, expected, request.Map<EventRow>(), request.Published, caller.KeyId, ct), ct);
-        return problem ?? await ReadBackAsync(id, idOrSlug, store, ct);
+        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, EventCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(
-        string idOrSlug, HttpContext context, EventsStore store, CancellationToken ct)
+        string idOrSlug, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
     {
-        var (_, problem) = await WriteEndpoints.ChangeAsync(Target(store), idOrSlug, context,
-            (id, expected, caller) => store.DeleteAsync(id, expected, caller.KeyId, ct), ct);
-        return problem is null ? TypedResults.NoContent() : problem;
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
     }
 
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReadBackAsync(Guid id, string idOrSlug, EventsStore store, CancellationToken ct)
+    // ---- relations: POST /{idOrSlug}/{relation}, and PUT, PATCH, DELETE /{idOrSlug}/{relation}/{itemId}
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddOrganizer(
+        string idOrSlug, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
     {
-        var details = await store.GetAsync(new ResourceKey(id, null), ct);
-        return details is null ? Problems.NotFound(Resource, idOrSlug) : TypedResults.Ok(EventMappings.ToResponse(details));
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await CreatedAsync(await WriteOrganizerAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
     }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceOrganizer(
+        string idOrSlug, Guid itemId, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await OkAsync(await WriteOrganizerAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchOrganizer(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventOrganizerRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "organizer", validator,
+            id => services.Commands.GetOrganizerAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await OkAsync(await WriteOrganizerAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOrganizer(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : NoContent(await WriteOrganizerAsync(target, itemId, null, services, ct), idOrSlug, context);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddParticipant(
+        string idOrSlug, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await CreatedAsync(await WriteParticipantAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceParticipant(
+        string idOrSlug, Guid itemId, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await OkAsync(await WriteParticipantAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchParticipant(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventParticipantRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "participant", validator,
+            id => services.Commands.GetParticipantAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await OkAsync(await WriteParticipantAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveParticipant(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : NoContent(await WriteParticipantAsync(target, itemId, null, services, ct), idOrSlug, context);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddQuote(
+        string idOrSlug, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await CreatedAsync(await WriteQuoteAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceQuote(
+        string idOrSlug, Guid itemId, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await OkAsync(await WriteQuoteAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchQuote(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventQuoteRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "quote", validator,
+            id => services.Commands.GetQuoteAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await OkAsync(await WriteQuoteAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveQuote(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : NoContent(await WriteQuoteAsync(target, itemId, null, services, ct), idOrSlug, context);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddAcknowledgement(
+        string idOrSlug, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await CreatedAsync(await WriteAcknowledgementAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceAcknowledgement(
+        string idOrSlug, Guid itemId, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : await OkAsync(await WriteAcknowledgementAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchAcknowledgement(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventAcknowledgementRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "acknowledgement", validator,
+            id => services.Commands.GetAcknowledgementAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await OkAsync(await WriteAcknowledgementAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAcknowledgement(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        return problem is not null ? problem : NoContent(await WriteAcknowledgementAsync(target, itemId, null, services, ct), idOrSlug, context);
+    }
+
+    // ---- each relation's write: what the entry refers to resolved (an unknown one is a 400 naming its field), then the change
+
+    /// <summary>
+    /// A partner may not touch another owning institution's entry (organizer or co_organizer), nor remove or demote
+    /// its own: either would take the event away from an institution that holds it.
+    /// </summary>
+    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteOrganizerAsync(
+        WriteTarget target, Guid? itemId, EventOrganizerRequest? request, EventServices services, CancellationToken ct)
+    {
+        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.Institution], _ => "institution", ct);
+        if (errors.Count > 0)
+        {
+            return (default, Problems.Validation(errors));
+        }
+        if (!target.Caller.IsAdmin && itemId is { } item && await services.Commands.GetOrganizerAsync(target.Id, item, ct) is { } json
+            && System.Text.Json.Nodes.JsonNode.Parse(json) is { } entry && entry["role"]!.GetValue<string>() is "organizer" or "co_organizer")
+        {
+            if (entry["institution"]!.GetValue<Guid>() != target.Caller.InstitutionId)
+            {
+                return (default, Problems.Forbidden("A partner key may not change or remove another organizing institution's entry."));
+            }
+            if (institution[0] != target.Caller.InstitutionId || request?.Role is not (OrganizerRole.Organizer or OrganizerRole.CoOrganizer))
+            {
+                return (default, Problems.Forbidden("A partner key may not remove or demote its own institution's organizer entry: it would lose the event."));
+            }
+        }
+        return (await services.Commands.ChangeOrganizerAsync(target, itemId, institution[0], request?.Role, ct), null);
+    }
+
+    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteParticipantAsync(
+        WriteTarget target, Guid? itemId, EventParticipantRequest? request, EventServices services, CancellationToken ct)
+    {
+        var (speaker, speakerErrors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.Speaker], _ => "speaker", ct);
+        var (institutions, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [.. request?.Institutions ?? []], i => $"institutions[{i}]", ct);
+        if (speakerErrors.Count + errors.Count > 0)
+        {
+            return (default, Problems.Validation(speakerErrors.Concat(errors).ToDictionary()));
+        }
+        return (await services.Commands.ChangeParticipantAsync(target, itemId, speaker[0], request?.Role, [.. institutions.OfType<Guid>()], ct), null);
+    }
+
+    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteQuoteAsync(
+        WriteTarget target, Guid? itemId, EventQuoteRequest? request, EventServices services, CancellationToken ct)
+    {
+        var (speaker, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.Speaker], _ => "speaker", ct);
+        if (errors.Count > 0)
+        {
+            return (default, Problems.Validation(errors));
+        }
+        return (await services.Commands.ChangeQuoteAsync(target, itemId, speaker[0], request?.Text, ct), null);
+    }
+
+    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteAcknowledgementAsync(
+        WriteTarget target, Guid? itemId, EventAcknowledgementRequest? request, EventServices services, CancellationToken ct)
+    {
+        var (from, fromErrors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.From], _ => "from", ct);
+        var (to, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.To], _ => "to", ct);
+        if (fromErrors.Count + errors.Count > 0)
+        {
+            return (default, Problems.Validation(fromErrors.Concat(errors).ToDictionary()));
+        }
+        return (await services.Commands.ChangeAcknowledgementAsync(target, itemId, request, from[0] ?? default, to[0] ?? default, ct), null);
+    }
+
+    // ---- the steps the handlers above share
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceAsync(
+        WriteTarget target, EventWriteRequest request, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
+    {
+        // A PUT from a client that does not know about drafts must not publish one: no "published" keeps it as it is.
+        var result = await services.Commands.UpdateAsync(target, request.Map<EventRow>(), request.Published, ct);
+        return await OkAsync((result, null), idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> CreatedAsync(
+        (WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
+    {
+        var (ev, problem) = write.Problem is null ? await ReadBackAsync(write.Result, idOrSlug, context, services, ct) : (null, write.Problem);
+        return problem is not null ? problem : TypedResults.Created($"/api/v1/events/{idOrSlug}", ev);
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> OkAsync(
+        (WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
+    {
+        var (ev, problem) = write.Problem is null ? await ReadBackAsync(write.Result, idOrSlug, context, services, ct) : (null, write.Problem);
+        return problem is not null ? problem : TypedResults.Ok(ev);
+    }
+
+    private static Results<NoContent, ProblemHttpResult> NoContent((WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context) =>
+        write.Problem is not null ? write.Problem : ConditionalWrites.NoContent(context, write.Result, Resource, idOrSlug);
+
+    private static Task<(EventResponse? Event, ProblemHttpResult? Problem)> ReadBackAsync(
+        WriteResult result, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct) =>
+        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
+            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? EventMappings.ToResponse(details) : null);
 }

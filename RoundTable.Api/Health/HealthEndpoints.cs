@@ -1,8 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RoundTable.Api.Database;
-using RoundTable.Api.Http;
+using RoundTable.Api.Json;
 
 namespace RoundTable.Api.Health;
 
@@ -35,6 +36,7 @@ internal static class HealthEndpoints
 
     public static IServiceCollection AddRoundTableHealth(this IServiceCollection services)
     {
+        services.AddJsonContext(HealthJsonContext.Default);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         return services;
     }
@@ -57,6 +59,10 @@ internal static class HealthEndpoints
                 e => e.Value.Exception is null && e.Value.Description is not null
                     ? e.Value.Description
                     : e.Value.Status.ToString().ToLowerInvariant()));
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, AppJsonContext.Default.HealthReportResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJsonContext.Default.HealthReportResponse, context.RequestAborted);
     }
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(HealthReportResponse))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;

@@ -43,3 +43,11 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft
         await next(context);
     }
 }
+
+internal static class RequestBodyLimitSetup
+{
+    public static IServiceCollection AddRoundTableLimits(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+
+    public static IApplicationBuilder UseRoundTableLimits(this IApplicationBuilder app) => app.UseMiddleware<RequestBodyLimitMiddleware>();
+}

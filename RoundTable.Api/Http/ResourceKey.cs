@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Errors;
 
 namespace RoundTable.Api.Http;
 

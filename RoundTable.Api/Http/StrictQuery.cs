@@ -1,5 +1,7 @@
 using System.Reflection;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Localization;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Http;
@@ -36,4 +38,9 @@ internal sealed class StrictQuery(RequestDelegate next)
         }
         await next(context);
     }
+}
+
+internal static class StrictQuerySetup
+{
+    public static IApplicationBuilder UseStrictQuery(this IApplicationBuilder app) => app.UseMiddleware<StrictQuery>();
 }

@@ -1,63 +1,277 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Concurrency;
+using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
+using RoundTable.Api.Events;
+using RoundTable.Api.Exports;
 using RoundTable.Api.Http;
+using RoundTable.Api.Idempotency;
+using RoundTable.Api.Json;
+using RoundTable.Api.LinkedData;
 using RoundTable.Api.Mapping;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
+using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Institutions;
 
+/// <summary>What the institution handlers use.</summary>
+internal sealed record InstitutionServices(
+    InstitutionQueries Queries, InstitutionCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+
+/// <summary>Institutions: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class InstitutionsApi
 {
     private const string Resource = "institution";
 
+    public static IServiceCollection AddInstitutions(this IServiceCollection services) => services
+        .AddSingleton<InstitutionQueries>()
+        .AddSingleton<InstitutionCommands>()
+        .AddSingleton<IValidator<InstitutionWriteRequest>, InstitutionWriteRequestValidator>()
+        .AddSingleton<IValidator<RankingRequest>, RankingRequestValidator>()
+        .AddJsonContext(InstitutionJsonContext.Default)
+        .AddMappings<InstitutionMappings>();
+
     public static IEndpointRouteBuilder MapInstitutions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/institutions").WithTags("Institutions");
-
-        group.MapGet("/", ListInstitutions).WithName("listInstitutions")
+        var reads = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").WithPageLinks().DatedByChanges();
+        reads.MapGet("/", ListInstitutions).WithName("listInstitutions")
             .WithSummary("List, search or export institutions")
             .WithDescription("Institutions one page at a time (by default in creation order), filtered, searched (q: names and acronyms) "
                 + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
-            .WithList(InstitutionsStore.List);
-        group.MapGet("/{idOrSlug}", GetInstitution).WithName("getInstitution")
+            .WithList(InstitutionQueries.List);
+        reads.MapGet("/{idOrSlug}", GetInstitution).WithName("getInstitution")
             .WithSummary("Get an institution with its parent, rankings and stated figures").WithLinkedData().WithReadProblems();
-        routes.MapGet("/api/v1/institutions/{idOrSlug}/events.ics", Calendar).WithTags("Institutions").WithName("getInstitutionCalendar")
+        reads.MapGet("/{idOrSlug}/events.ics", GetCalendar).WithName("getInstitutionCalendar")
             .WithSummary("The events an institution organized or was represented at, as an iCalendar feed (RFC 5545)")
-            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata("institution")).WithReadProblems();
-        group.MapGet("/{idOrSlug}/speakers", ListSpeakers).WithName("listInstitutionSpeakers")
+            .WithMetadata(EventQueries.List, new CalendarDoc("institution")).WithReadProblems();
+        reads.MapGet("/{idOrSlug}/speakers", ListSpeakers).WithName("listInstitutionSpeakers")
             .WithSummary("List the people affiliated with an institution").WithReadProblems();
-        group.MapGet("/{idOrSlug}/events", ListEvents).WithName("listInstitutionEvents")
+        reads.MapGet("/{idOrSlug}/events", ListEvents).WithName("listInstitutionEvents")
             .WithSummary("List the events an institution organized or was represented at").WithReadProblems();
-        group.MapGet("/{idOrSlug}/children", ListChildren).WithName("listInstitutionChildren")
+        reads.MapGet("/{idOrSlug}/children", ListChildren).WithName("listInstitutionChildren")
             .WithSummary("List the institutions that belong to an institution (e.g. a university's schools)")
             .WithReadProblems();
+
+        var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey();
+        writes.MapPost("/", CreateInstitution).WithName("createInstitution").WithSummary("Create an institution")
+            .Validate<InstitutionWriteRequest>().Idempotent().WithWriteProblems();
+        writes.MapPut("/{idOrSlug}", ReplaceInstitution).WithName("replaceInstitution").WithSummary("Replace an institution's fields (If-Match required)")
+            .Validate<InstitutionWriteRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution")
+            .WithSummary("Change some of an institution's fields with a JSON Merge Patch (If-Match required)")
+            .Accepts<InstitutionWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}", DeleteInstitution).WithName("deleteInstitution")
+            .WithSummary("Delete an institution no live event, person or child institution refers to (If-Match required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+
+        // Rankings are part of their institution: every change is conditional on its ETag and answers its new ETag.
+        writes.MapPost("/{idOrSlug}/rankings", AddRanking).WithName("addInstitutionRanking")
+            .WithSummary("Add to an institution's rankings (If-Match of the parent required)")
+            .Validate<RankingRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/rankings/{itemId:guid}", ReplaceRanking).WithName("replaceInstitutionRanking")
+            .WithSummary("Replace an entry of an institution's rankings (If-Match of the parent required)")
+            .Validate<RankingRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/rankings/{itemId:guid}", PatchRanking).WithName("patchInstitutionRanking")
+            .WithSummary("Change an entry of an institution's rankings with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<RankingRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/rankings/{itemId:guid}", RemoveRanking).WithName("removeInstitutionRanking")
+            .WithSummary("Remove an entry of an institution's rankings (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
         return routes;
     }
 
-    private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult, ExportResult<InstitutionSummary>>> ListInstitutions(
-        HttpContext context, InstitutionsStore store, CancellationToken ct) =>
-        ListEndpoints.Handle(context, new ListSource<InstitutionRow, InstitutionSummary>(InstitutionsStore.List, "institutions",
-            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<InstitutionSummary>()), ct);
+    // ---- reads
 
-    private static Task<Results<Events.EventCalendar.CalendarResult, ProblemHttpResult>> Calendar(
-        string idOrSlug, HttpContext context, InstitutionsStore store, Events.EventsStore events, CancellationToken ct) =>
-        Events.EventCalendar.ForAsync(context, events, idOrSlug, Resource, "institution", store.FindIdAsync, ct);
+    private static async Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult, ExportResult<InstitutionSummary>>> ListInstitutions(
+        HttpContext context, InstitutionQueries queries, CancellationToken ct)
+    {
+        if (!ListQuery.TryParse(context.Request, InstitutionQueries.List, out var query, out var problem))
+        {
+            return problem!;
+        }
+        if (query.IsExport)
+        {
+            return new ExportResult<InstitutionSummary>(query.Format, "institutions", queries.StreamAsync(query, ct).Select(r => r.Map<InstitutionSummary>()));
+        }
+        return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<InstitutionSummary>()));
+    }
 
-    private static Task<Results<Ok<InstitutionResponse>, ProblemHttpResult, ContentHttpResult>> GetInstitution(
-        string idOrSlug, HttpContext context, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, InstitutionMappings.ToResponse, r => r.Version, ct, LinkedData.Institution);
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult, ContentHttpResult>> GetInstitution(
+        string idOrSlug, HttpContext context, InstitutionQueries queries, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await queries.GetAsync(key, ct) is not { } details)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        var institution = InstitutionMappings.ToResponse(details);
+        context.SetETag(institution.Version);
+        return JsonLd.IsWanted(context.Request) ? JsonLd.Of(institution, context.Request) : TypedResults.Ok(institution);
+    }
 
-    private static Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
-        string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListSpeakersAsync,
-            r => r.Id, r => r.Map<InstitutionSpeakerResponse>(), ct);
+    private static async Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
+        string idOrSlug, HttpContext context, KeyResolver resolver, EventQueries events, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await resolver.FindAsync(InstitutionQueries.Key, key, ct) is not { } id)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        return EventCalendar.Of(context, events, "institution", id, $"{Resource}-{idOrSlug}", ct);
+    }
 
-    private static Task<Results<Ok<Page<InstitutionEventResponse>>, ProblemHttpResult>> ListEvents(
-        string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
-            r => r.EventId, r => r.Map<InstitutionEventResponse>(), ct);
+    private static async Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
+        string idOrSlug, [AsParameters] PageQuery query, InstitutionQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, InstitutionQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListSpeakersAsync(id, page, ct), r => r.Id, r => r.Map<InstitutionSpeakerResponse>()));
+    }
 
-    private static Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListChildren(
-        string idOrSlug, [AsParameters] PageQuery query, InstitutionsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListChildrenAsync,
-            r => r.Id, r => r.Map<InstitutionSummary>(), ct);
+    private static async Task<Results<Ok<Page<InstitutionEventResponse>>, ProblemHttpResult>> ListEvents(
+        string idOrSlug, [AsParameters] PageQuery query, InstitutionQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, InstitutionQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListEventsAsync(id, page, ct), r => r.EventId, r => r.Map<InstitutionEventResponse>()));
+    }
+
+    private static async Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult>> ListChildren(
+        string idOrSlug, [AsParameters] PageQuery query, InstitutionQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, InstitutionQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListChildrenAsync(id, page, ct), r => r.Id, r => r.Map<InstitutionSummary>()));
+    }
+
+    // ---- writes: 400, 404, 403, 428 (ConditionalWrites.FindAsync), then the write; 412 when another got there first
+
+    private static async Task<Results<Created<InstitutionResponse>, ProblemHttpResult>> CreateInstitution(
+        InstitutionWriteRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (row, problem) = await ToRowAsync(request, services.Resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var result = await services.Commands.CreateAsync(row!, Caller.From(context.User).KeyId, ct);
+        var (institution, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/institutions/{result.Id}", institution);
+    }
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceInstitution(
+        string idOrSlug, InstitutionWriteRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchInstitution(
+        string idOrSlug, HttpContext context, [AsParameters] InstitutionServices services, IValidator<InstitutionWriteRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, InstitutionCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<InstitutionWriteRequest>(), row.Version) : null, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteInstitution(
+        string idOrSlug, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
+        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
+    }
+
+    private static async Task<Results<Created<InstitutionResponse>, ProblemHttpResult>> AddRanking(
+        string idOrSlug, RankingRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var result = await services.Commands.ChangeRankingAsync(target, null, request, ct);
+        var (institution, refused) = await ReadBackAsync(result, idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/institutions/{idOrSlug}", institution);
+    }
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceRanking(
+        string idOrSlug, Guid itemId, RankingRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceRankingAsync(target, itemId, request, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchRanking(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] InstitutionServices services, IValidator<RankingRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, InstitutionCommands.Rights, "ranking", validator,
+            id => services.Commands.GetRankingAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await ReplaceRankingAsync(target, itemId, request!, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRanking(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
+        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.ChangeRankingAsync(target, itemId, null, ct), Resource, idOrSlug);
+    }
+
+    // ---- the steps the handlers above share
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceAsync(
+        WriteTarget target, InstitutionWriteRequest request, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct)
+    {
+        var (row, problem) = await ToRowAsync(request, services.Resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (institution, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, row!, ct), idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Ok(institution);
+    }
+
+    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceRankingAsync(
+        WriteTarget target, Guid itemId, RankingRequest request, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct)
+    {
+        var (institution, refused) = await ReadBackAsync(await services.Commands.ChangeRankingAsync(target, itemId, request, ct), idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Ok(institution);
+    }
+
+    /// <summary>The row to write, with its parent (UUID or slug) resolved: an unknown one is a 400 naming "parent".</summary>
+    private static async Task<(InstitutionRow? Row, ProblemHttpResult? Problem)> ToRowAsync(
+        InstitutionWriteRequest request, KeyResolver resolver, CancellationToken ct)
+    {
+        var row = request.Map<InstitutionRow>();
+        var (parent, errors) = await resolver.ResolveAsync(InstitutionQueries.Key, [request.Parent], _ => "parent", ct);
+        row.ParentId = parent[0];
+        return errors.Count > 0 ? (null, Problems.Validation(errors)) : (row, null);
+    }
+
+    private static Task<(InstitutionResponse? Institution, ProblemHttpResult? Problem)> ReadBackAsync(
+        WriteResult result, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct) =>
+        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
+            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? InstitutionMappings.ToResponse(details) : null);
 }

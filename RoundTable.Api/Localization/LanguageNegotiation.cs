@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using RoundTable.Api.Http;
+using RoundTable.Api.Errors;
 
 namespace RoundTable.Api.Localization;
 

@@ -20,3 +20,11 @@ internal sealed class LanguageOptions
 
     public IReadOnlyList<string> FallbackOrDefault => Fallback.Length > 0 ? Fallback : SupportedOrDefault;
 }
+
+internal static class LocalizationSetup
+{
+    public static IServiceCollection AddRoundTableLanguages(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<LanguageOptions>(configuration.GetSection(LanguageOptions.Section));
+
+    public static IApplicationBuilder UseRoundTableLanguages(this IApplicationBuilder app) => app.UseMiddleware<LanguageNegotiation>();
+}

@@ -1,54 +1,57 @@
 using Mapster;
-using RoundTable.Api.Events;
-using RoundTable.Api.Http;
-using RoundTable.Api.Institutions;
+using RoundTable.Api.Json;
 using RoundTable.Api.Localization;
-using RoundTable.Api.Recommendations;
-using RoundTable.Api.Speakers;
 
 namespace RoundTable.Api.Mapping;
 
 /// <summary>
-/// The one Mapster configuration of the service: conversions shared by every resource (localized text, snake_case
-/// enumerations, UTC timestamps) and each resource's own mappings where row and contract shapes differ.
+/// The one Mapster configuration of the service: the conversions every resource shares (localized text, UTC
+/// timestamps), and each feature's own mappings where row and contract shapes differ, which the feature adds
+/// (<see cref="AddMappings{TRegister}"/>).
 /// </summary>
 internal static class Mappings
 {
+    private static readonly Lock s_lock = new();
+    private static readonly HashSet<Type> s_added = [];
+
     public static TypeAdapterConfig Config { get; } = Create();
 
-    public static TypeAdapterConfig Create()
+    /// <summary>A configuration with the shared conversions and <paramref name="registers"/>.</summary>
+    public static TypeAdapterConfig Create(params IRegister[] registers)
     {
         var config = new TypeAdapterConfig();
         config.Default.MapToConstructor(true);
-
         config.NewConfig<LocalizedText, string>().MapWith(s => s == null ? null! : s.Resolve(LocalizedText.DefaultLanguage));
         // Localized text is immutable once read: pass it through rather than let Mapster copy it.
         config.NewConfig<LocalizedText, LocalizedText>().MapWith(s => s);
         config.NewConfig<DateTime, DateTimeOffset>().MapWith(s => new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)));
-        AddEnum<InstitutionKind>(config);
-        AddEnum<EventKind>(config);
-        AddEnum<EventStatus>(config);
-        AddEnum<OrganizerRole>(config);
-        AddEnum<ParticipantRole>(config);
-        AddEnum<AcknowledgementKind>(config);
-        AddEnum<RecommendationStatus>(config);
-        AddEnum<FigureQualifier>(config);
-        AddEnum<Auth.ApiKeyRole>(config);
-        config.NewConfig<Auth.ApiKeyRow, Auth.ApiKeyResponse>().Map(d => d.Prefix, s => s.KeyPrefix);
-        config.NewConfig<Auth.AuditEntryRow, Auth.AuditEntryResponse>();
-
-        new EventMappings().Register(config);
-        new SpeakerMappings().Register(config);
-        new InstitutionMappings().Register(config);
-        new RecommendationMappings().Register(config);
+        foreach (var register in registers)
+        {
+            register.Register(config);
+        }
         return config;
+    }
+
+    /// <summary>Adds a feature's mappings to <see cref="Config"/>, once however many hosts start (tests start many).</summary>
+    public static IServiceCollection AddMappings<TRegister>(this IServiceCollection services) where TRegister : IRegister, new()
+    {
+        lock (s_lock)
+        {
+            if (s_added.Add(typeof(TRegister)))
+            {
+                new TRegister().Register(Config);
+            }
+        }
+        return services;
     }
 
     public static T Map<T>(this object source) => source.Adapt<T>(Config);
 
-    private static void AddEnum<T>(TypeAdapterConfig config) where T : struct, Enum
+    /// <summary>An enumeration stored and sent as its snake_case wire name.</summary>
+    public static TypeAdapterConfig AddSnakeCaseEnum<T>(this TypeAdapterConfig config) where T : struct, Enum
     {
         config.NewConfig<string, T>().MapWith(s => SnakeCaseEnum<T>.Parse(s));
         config.NewConfig<T, string>().MapWith(v => SnakeCaseEnum<T>.ToName(v));
+        return config;
     }
 }

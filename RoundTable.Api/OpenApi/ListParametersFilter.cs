@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using RoundTable.Api.LinkedData;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -18,7 +19,7 @@ internal sealed class ListParametersFilter : IOperationFilter
         var isGet = string.Equals(context.ApiDescription.HttpMethod, "GET", StringComparison.OrdinalIgnoreCase);
         operation.Parameters ??= [];
         var spec = metadata.OfType<ListSpec>().FirstOrDefault();
-        var calendarMetadata = metadata.OfType<Events.EventCalendar.Metadata>().FirstOrDefault();
+        var calendarMetadata = metadata.OfType<CalendarDoc>().FirstOrDefault();
         var calendar = calendarMetadata is not null;
         if (spec is not null)
         {
@@ -35,11 +36,11 @@ internal sealed class ListParametersFilter : IOperationFilter
                 Description = "An iCalendar (RFC 5545) feed.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    [Events.EventCalendar.MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    [CalendarDoc.MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
                 },
             };
         }
-        foreach (var doc in metadata.OfType<Http.QueryParameterDoc>())
+        foreach (var doc in metadata.OfType<QueryParameterDoc>())
         {
             operation.Parameters.Add(Query(doc.Name, doc.Description, new OpenApiSchema
             {
@@ -73,10 +74,10 @@ internal sealed class ListParametersFilter : IOperationFilter
                     response.Headers["Link"] = ResponseHeader("<…cursor=…>; rel=\"next\" while there is a next page.");
                 }
             }
-            if (metadata.OfType<Http.LinkedData.Metadata>().Any() && operation.Responses?.TryGetValue("200", out var item) == true && item is OpenApiResponse itemResponse)
+            if (metadata.OfType<JsonLd.Metadata>().Any() && operation.Responses?.TryGetValue("200", out var item) == true && item is OpenApiResponse itemResponse)
             {
                 itemResponse.Content ??= new Dictionary<string, OpenApiMediaType>();
-                itemResponse.Content[Http.LinkedData.MediaType] = new OpenApiMediaType
+                itemResponse.Content[JsonLd.MediaType] = new OpenApiMediaType
                 {
                     Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "JSON-LD (schema.org Event, Person or Organization), with Accept: application/ld+json." },
                 };

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using RoundTable.Api.Idempotency;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace RoundTable.Api.OpenApi;
@@ -73,12 +74,12 @@ internal static class OpenApiSetup
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Http.IdempotentEndpointMetadata>().Any())
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IdempotentEndpointMetadata>().Any())
             {
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter
                 {
-                    Name = Http.IdempotencyFilter.Header,
+                    Name = IdempotencyFilter.Header,
                     In = ParameterLocation.Header,
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
                 });

@@ -4,7 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
-using RoundTable.Api.Http;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Paging;
@@ -44,6 +44,9 @@ internal sealed partial class ListQuery
     public IReadOnlySet<string> Includes { get; private set; } = new HashSet<string>();
 
     public ListFormat Format { get; private set; }
+
+    /// <summary>CSV or NDJSON: the whole list, streamed (Exports.ExportResult).</summary>
+    public bool IsExport => Format != ListFormat.Json;
 
     public DynamicParameters Parameters { get; } = new();
 
@@ -193,6 +196,11 @@ internal sealed partial class ListQuery
             {
                 query.After = position;
             }
+        }
+
+        if (query.IsExport && query.Includes.Count > 0 && !errors.ContainsKey("include"))
+        {
+            errors["include"] = ["Exports carry the list's own fields; include is for JSON pages."];
         }
 
         if (errors.Count > 0)
@@ -347,16 +355,11 @@ internal sealed partial class ListQuery
     private static readonly int[] s_fetchSizes = [11, 21, 51, 101];
 
     /// <summary>The page of <paramref name="rows"/>: at most Limit items, and the cursor after the last one.</summary>
-    public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, (Guid Id, string? SortKey)> key, Func<TRow, T> map)
+    public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, T> map) where TRow : IListRow
     {
         var hasMore = rows.Count > Limit;
         var items = rows.Take(Limit).Select(map).ToList();
-        string? next = null;
-        if (hasMore)
-        {
-            var (id, sortKey) = key(rows[Limit - 1]);
-            next = Cursor.Encode(new CursorPosition(SortToken, sortKey, id));
-        }
+        var next = hasMore ? Cursor.Encode(new CursorPosition(SortToken, rows[Limit - 1].SortKey, rows[Limit - 1].Id)) : null;
         return new Page<T>(items, next);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
 using RoundTable.Api.Http;
+using RoundTable.Api.Json;
 
 namespace RoundTable.Api.Paging;
 

@@ -11,6 +11,14 @@ public sealed record Page<T>(
     IReadOnlyList<T> Items,
     [property: Description("Opaque cursor for the next page; null on the last page.")] string? NextCursor) : IPage;
 
+/// <summary>A row of a top-level list: its id and its sort key as text (ListQuery), which make the next page's cursor.</summary>
+internal interface IListRow
+{
+    Guid Id { get; }
+
+    string? SortKey { get; }
+}
+
 /// <summary>What every page has, whatever its items: the cursor of the next one.</summary>
 internal interface IPage
 {
@@ -25,6 +33,9 @@ internal readonly record struct PageRequest(int Limit, Guid? After, DateTime? Up
 
     /// <summary>Rows to fetch: one more than the limit tells whether a next page exists.</summary>
     public int FetchCount => Limit + 1;
+
+    /// <summary>The parameters of a relation list's statement (Database.Sql.After and PageOrder) under parent @ParentId.</summary>
+    public object Parameters(Guid parentId) => new { ParentId = parentId, After, UpdatedSince, Fetch = FetchCount };
 
     public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, Guid> key, Func<TRow, T> map)
     {

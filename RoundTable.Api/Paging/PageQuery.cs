@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Http;
 
 namespace RoundTable.Api.Paging;
@@ -15,6 +17,22 @@ internal sealed class PageQuery
 
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "updated_since")]
     public string? UpdatedSince { get; init; }
+
+    /// <summary>
+    /// The resource a relation list belongs to (<paramref name="idOrSlug"/> of <paramref name="parent"/>) and the page
+    /// asked for; else 400 for a malformed key or page, 404 for a resource that is not there.
+    /// </summary>
+    public async Task<(Guid ParentId, PageRequest Page, ProblemHttpResult? Problem)> ForParentAsync(
+        string idOrSlug, KeyLookup parent, KeyResolver resolver, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem) || !TryParse(out var page, out problem))
+        {
+            return (default, default, problem);
+        }
+        return await resolver.FindAsync(parent, key, ct) is { } id
+            ? (id, page, null)
+            : (default, default, Problems.NotFound(parent.Resource, idOrSlug));
+    }
 
     /// <summary>Parses the raw query values; a bad limit or cursor is a 400 problem, never a silent default.</summary>
     public bool TryParse(out PageRequest request, out ProblemHttpResult? problem)

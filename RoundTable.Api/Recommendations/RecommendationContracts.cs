@@ -1,7 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RoundTable.Api.Events;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Localization;
-using RoundTable.Api.Http;
+using RoundTable.Api.Paging;
+using RoundTable.Api.Sources;
+using RoundTable.Api.Speakers;
 
 namespace RoundTable.Api.Recommendations;
+
+[JsonConverter(typeof(JsonStringEnumConverter<RecommendationStatus>))]
+public enum RecommendationStatus
+{
+    [JsonStringEnumMemberName("proposed")] Proposed,
+    [JsonStringEnumMemberName("accepted")] Accepted,
+    [JsonStringEnumMemberName("in_progress")] InProgress,
+    [JsonStringEnumMemberName("implemented")] Implemented,
+    [JsonStringEnumMemberName("rejected")] Rejected,
+}
 
 /// <summary>A recommendation as it appears in lists.</summary>
 /// <param name="EventId">The event the recommendation came out of.</param>
@@ -44,3 +60,36 @@ public sealed record ProposerResponse(Guid Id, SpeakerRef? Speaker, InstitutionR
 
 /// <summary>A status a recommendation took, and the day it took it.</summary>
 public sealed record StatusChangeResponse(RecommendationStatus Status, DateOnly ChangedOn, LocalizedText? Note);
+
+/// <summary>
+/// The fields of a recommendation a client sets (POST and PUT; PATCH merges into them). Its status changes through
+/// POST .../status-changes, which keeps the history.
+/// </summary>
+public sealed record RecommendationWriteRequest
+{
+    public string? Slug { get; init; }
+    /// <summary>The UUID or slug of the event it came out of.</summary>
+    public string? Event { get; init; }
+    public LocalizedText? Title { get; init; }
+    public LocalizedText? Body { get; init; }
+    public LocalizedText? TargetAudience { get; init; }
+    /// <summary>Theme slugs, e.g. digital-literacy.</summary>
+    public IReadOnlyList<string>? Themes { get; init; }
+    public IReadOnlyList<ProposerRequest>? ProposedBy { get; init; }
+}
+
+/// <summary>A proposer: a speaker, an institution, or a speaker on behalf of an institution (UUIDs or slugs).</summary>
+public sealed record ProposerRequest(string? Speaker, string? Institution);
+
+/// <summary>A new status for a recommendation, appended to its history.</summary>
+/// <param name="ChangedOn">The day it took effect; today (UTC) when omitted.</param>
+public sealed record StatusChangeRequest(RecommendationStatus? Status, DateOnly? ChangedOn, LocalizedText? Note);
+
+/// <summary>Source-generated serialization of the recommendation contracts.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(RecommendationResponse))]
+[JsonSerializable(typeof(Page<RecommendationSummary>))]
+[JsonSerializable(typeof(Page<ProposerResponse>))]
+[JsonSerializable(typeof(RecommendationWriteRequest))]
+[JsonSerializable(typeof(StatusChangeRequest))]
+internal sealed partial class RecommendationJsonContext : JsonSerializerContext;

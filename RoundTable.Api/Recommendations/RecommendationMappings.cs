@@ -1,6 +1,8 @@
 using Mapster;
-using RoundTable.Api.Http;
+using RoundTable.Api.Events;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Mapping;
+using RoundTable.Api.Speakers;
 
 namespace RoundTable.Api.Recommendations;
 
@@ -8,9 +10,10 @@ internal sealed class RecommendationMappings : IRegister
 {
     public void Register(TypeAdapterConfig config)
     {
+        config.AddSnakeCaseEnum<RecommendationStatus>();
         config.NewConfig<RecommendationRow, RecommendationSummary>();
         config.NewConfig<RecommendationDetailRow, RecommendationResponse>()
-            .Map(d => d.Event, s => Refs.Event(s.EventId, s.EventSlug, s.EventTitle, s.EventStartDate))
+            .Map(d => d.Event, s => new EventRef(s.EventId, s.EventSlug, s.EventTitle, s.EventStartDate))
             .Ignore(d => d.Themes, d => d.ProposedBy, d => d.StatusHistory);
         config.NewConfig<RecommendationWriteRequest, RecommendationWriteRow>()
             .Ignore(d => d.Themes, d => d.ThemeIds, d => d.Proposers, d => d.EventId, d => d.LastChangedOn);
@@ -21,8 +24,8 @@ internal sealed class RecommendationMappings : IRegister
         config.NewConfig<ThemeRow, ThemeResponse>();
         config.NewConfig<StatusChangeRow, StatusChangeResponse>();
         config.NewConfig<ProposerRow, ProposerResponse>()
-            .Map(d => d.Speaker, s => s.SpeakerId == null ? null : Refs.Speaker(s.SpeakerId.Value, s.SpeakerSlug!, s.SpeakerFullName!, s.SpeakerHonorific))
-            .Map(d => d.Institution, s => s.InstitutionId == null ? null : Refs.Institution(s.InstitutionId.Value, s.InstitutionSlug!, s.InstitutionName!, s.InstitutionShortName));
+            .Map(d => d.Speaker, s => s.SpeakerId == null ? null : new SpeakerRef(s.SpeakerId.Value, s.SpeakerSlug!, s.SpeakerFullName!, s.SpeakerHonorific))
+            .Map(d => d.Institution, s => s.InstitutionId == null ? null : new InstitutionRef(s.InstitutionId.Value, s.InstitutionSlug!, s.InstitutionName!, s.InstitutionShortName));
     }
 
     // A method, not an inline lambda: Mapster rewrites nullable access inside nested lambdas of a mapping expression.

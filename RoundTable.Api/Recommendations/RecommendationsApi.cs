@@ -1,48 +1,285 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Concurrency;
+using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Events;
+using RoundTable.Api.Exports;
 using RoundTable.Api.Http;
+using RoundTable.Api.Idempotency;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.Json;
 using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
+using RoundTable.Api.Speakers;
+using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Recommendations;
 
+/// <summary>What the recommendation handlers use.</summary>
+internal sealed record RecommendationServices(
+    RecommendationQueries Queries, RecommendationCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+
+/// <summary>Recommendations: anyone reads them; a partner writes those of the events its institution organizes.</summary>
 internal static class RecommendationsApi
 {
     private const string Resource = "recommendation";
 
+    public static IServiceCollection AddRecommendations(this IServiceCollection services) => services
+        .AddSingleton<RecommendationQueries>()
+        .AddSingleton<RecommendationCommands>()
+        .AddSingleton<IValidator<RecommendationWriteRequest>, RecommendationWriteRequestValidator>()
+        .AddSingleton<IValidator<StatusChangeRequest>, StatusChangeRequestValidator>()
+        .AddJsonContext(RecommendationJsonContext.Default)
+        .AddMappings<RecommendationMappings>();
+
     public static IEndpointRouteBuilder MapRecommendations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations");
-
-        group.MapGet("/", ListRecommendations).WithName("listRecommendations")
+        var reads = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").WithPageLinks().DatedByChanges();
+        reads.MapGet("/", ListRecommendations).WithName("listRecommendations")
             .WithSummary("List, search or export recommendations")
             .WithDescription("Recommendations one page at a time (by default in creation order), filtered, searched (q: title and body) "
                 + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
-            .WithList(RecommendationsStore.List);
-        group.MapGet("/{idOrSlug}", GetRecommendation).WithName("getRecommendation")
+            .WithList(RecommendationQueries.List);
+        reads.MapGet("/{idOrSlug}", GetRecommendation).WithName("getRecommendation")
             .WithSummary("Get a recommendation with its themes, proposers and status history").WithReadProblems();
-        group.MapGet("/{idOrSlug}/event", GetEvent).WithName("getRecommendationEvent")
+        reads.MapGet("/{idOrSlug}/event", GetEvent).WithName("getRecommendationEvent")
             .WithSummary("Get the event a recommendation came out of").WithReadProblems();
-        group.MapGet("/{idOrSlug}/proposers", ListProposers).WithName("listRecommendationProposers")
+        reads.MapGet("/{idOrSlug}/proposers", ListProposers).WithName("listRecommendationProposers")
             .WithSummary("List who proposed a recommendation").WithReadProblems();
+
+        var writes = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").RequireKey();
+        writes.MapPost("/", CreateRecommendation).WithName("createRecommendation")
+            .WithSummary("Create a recommendation of an event (status proposed, dated today)")
+            .Validate<RecommendationWriteRequest>().Idempotent().WithWriteProblems();
+        writes.MapPut("/{idOrSlug}", ReplaceRecommendation).WithName("replaceRecommendation")
+            .WithSummary("Replace a recommendation's fields, themes and proposers (If-Match required)")
+            .Validate<RecommendationWriteRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation")
+            .WithSummary("Change some of a recommendation's fields with a JSON Merge Patch (If-Match required)")
+            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}", DeleteRecommendation).WithName("deleteRecommendation")
+            .WithSummary("Delete a recommendation (If-Match required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+        writes.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus")
+            .WithSummary("Move a recommendation to a new status; the change is appended to its history (If-Match required)")
+            .WithDescription("Allowed: proposed → accepted, in_progress or rejected; accepted → in_progress, implemented or rejected; in_progress → implemented or rejected. implemented and rejected are final.")
+            .Validate<StatusChangeRequest>().Idempotent().WithWriteProblems(conditional: true);
         return routes;
     }
 
-    private static Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult, ExportResult<RecommendationSummary>>> ListRecommendations(
-        HttpContext context, RecommendationsStore store, CancellationToken ct) =>
-        ListEndpoints.Handle(context, new ListSource<RecommendationRow, RecommendationSummary>(RecommendationsStore.List, "recommendations",
-            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<RecommendationSummary>()), ct);
+    // ---- reads
 
-    private static Task<Results<Ok<RecommendationResponse>, ProblemHttpResult, ContentHttpResult>> GetRecommendation(
-        string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync, RecommendationMappings.ToResponse, r => r.Version, ct);
+    private static async Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult, ExportResult<RecommendationSummary>>> ListRecommendations(
+        HttpContext context, RecommendationQueries queries, CancellationToken ct)
+    {
+        if (!ListQuery.TryParse(context.Request, RecommendationQueries.List, out var query, out var problem))
+        {
+            return problem!;
+        }
+        if (query.IsExport)
+        {
+            return new ExportResult<RecommendationSummary>(query.Format, "recommendations", queries.StreamAsync(query, ct).Select(r => r.Map<RecommendationSummary>()));
+        }
+        return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<RecommendationSummary>()));
+    }
 
-    private static Task<Results<Ok<EventSummary>, ProblemHttpResult, ContentHttpResult>> GetEvent(
-        string idOrSlug, HttpContext context, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetEventAsync, r => r.Map<EventSummary>(), r => r.Version, ct);
+    private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> GetRecommendation(
+        string idOrSlug, HttpContext context, RecommendationQueries queries, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await queries.GetAsync(key, ct) is not { } details)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        var recommendation = RecommendationMappings.ToResponse(details);
+        context.SetETag(recommendation.Version);
+        return TypedResults.Ok(recommendation);
+    }
 
-    private static Task<Results<Ok<Page<ProposerResponse>>, ProblemHttpResult>> ListProposers(
-        string idOrSlug, [AsParameters] PageQuery query, RecommendationsStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListProposersAsync,
-            r => r.Id, r => r.Map<ProposerResponse>(), ct);
+    private static async Task<Results<Ok<EventSummary>, ProblemHttpResult>> GetEvent(
+        string idOrSlug, HttpContext context, RecommendationQueries queries, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await queries.GetEventAsync(key, ct) is not { } row)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        context.SetETag(row.Version);
+        return TypedResults.Ok(row.Map<EventSummary>());
+    }
+
+    private static async Task<Results<Ok<Page<ProposerResponse>>, ProblemHttpResult>> ListProposers(
+        string idOrSlug, [AsParameters] PageQuery query, RecommendationQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, RecommendationQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListProposersAsync(id, page, ct), r => r.Id, r => r.Map<ProposerResponse>()));
+    }
+
+    // ---- writes: 400, 404, 403, 428 (ConditionalWrites.FindAsync), then the write; 412 when another got there first
+
+    private static async Task<Results<Created<RecommendationResponse>, ProblemHttpResult>> CreateRecommendation(
+        RecommendationWriteRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
+    {
+        var caller = Caller.From(context.User);
+        var (row, problem) = await ToRowAsync(request, caller, services, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var result = await services.Commands.CreateAsync(row!, caller.KeyId, ct);
+        var (recommendation, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/recommendations/{result.Id}", recommendation);
+    }
+
+    private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> ReplaceRecommendation(
+        string idOrSlug, RecommendationWriteRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> PatchRecommendation(
+        string idOrSlug, HttpContext context, [AsParameters] RecommendationServices services, IValidator<RecommendationWriteRequest> validator, CancellationToken ct)
+    {
+        var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
+        var (target, refused) = problem is null ? await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct) : default;
+        if ((problem ?? refused) is { } notWritable)
+        {
+            return notWritable;
+        }
+        if (await services.Commands.GetWritableAsync(target.Id, ct) is not { } current)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        if (target.IsStale(current.Version))
+        {
+            return Preconditions.Stale(); // an outdated view is reported before what its patch would break
+        }
+        var (request, errors) = await MergePatch.ApplyAsync(current.Map<RecommendationWriteRequest>(), patch!, validator, services.Json.Value.SerializerOptions, ct);
+        return errors is not null
+            ? Problems.Validation(errors)
+            // Conditional on the version the patch was applied to, even for If-Match: *.
+            : await ReplaceAsync(target with { Expected = current.Version }, request!, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteRecommendation(
+        string idOrSlug, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
+        var result = problem is null ? await services.Commands.DeleteAsync(target, ct) : default;
+        if ((problem ?? result.Problem(Resource, idOrSlug)) is { } refused)
+        {
+            return refused;
+        }
+        context.SetETag(result.Version);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Created<RecommendationResponse>, ProblemHttpResult>> ChangeStatus(
+        string idOrSlug, StatusChangeRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (await services.Commands.GetWritableAsync(target.Id, ct) is not { } current)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        if (target.IsStale(current.Version))
+        {
+            return Preconditions.Stale(); // an outdated view is reported before what it asks for
+        }
+        var changedOn = request.ChangedOn ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        if (StatusTransitions.Refusal(current.Status, current.LastChangedOn, request.Status!.Value, changedOn) is { } errors)
+        {
+            return Problems.Validation(errors);
+        }
+        // The transition was checked against this version: a concurrent change makes it stale (412).
+        var result = await services.Commands.ChangeStatusAsync(target with { Expected = current.Version },
+            SnakeCaseEnum<RecommendationStatus>.ToName(request.Status.Value), changedOn, request.Note, ct);
+        var (recommendation, refused) = await ReadBackAsync(result, idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/recommendations/{result.Id}", recommendation);
+    }
+
+    // ---- the steps the handlers above share
+
+    private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> ReplaceAsync(
+        WriteTarget target, RecommendationWriteRequest request, string idOrSlug, HttpContext context, RecommendationServices services, CancellationToken ct)
+    {
+        var (row, problem) = await ToRowAsync(request, target.Caller, services, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (recommendation, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, row!, ct), idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Ok(recommendation);
+    }
+
+    /// <summary>
+    /// The row to write, with what the request refers to resolved: an unknown event, theme or proposer is a 400 naming
+    /// its field; an event the partner's institution does not organize is a 403.
+    /// </summary>
+    private static async Task<(RecommendationWriteRow? Row, ProblemHttpResult? Problem)> ToRowAsync(
+        RecommendationWriteRequest request, Caller caller, RecommendationServices services, CancellationToken ct)
+    {
+        var proposers = request.ProposedBy ?? [];
+        var (events, eventErrors) = await services.Resolver.ResolveAsync(EventQueries.Key, [request.Event], _ => "event", ct);
+        var (themes, themeErrors) = await services.Resolver.ResolveAsync(RecommendationQueries.Themes, request.Themes ?? [], i => $"themes[{i}]", ct);
+        var (speakers, speakerErrors) = await services.Resolver.ResolveAsync(
+            SpeakerQueries.Key, proposers.Select(p => p.Speaker).ToList(), i => $"proposedBy[{i}].speaker", ct);
+        var (institutions, institutionErrors) = await services.Resolver.ResolveAsync(
+            InstitutionQueries.Key, proposers.Select(p => p.Institution).ToList(), i => $"proposedBy[{i}].institution", ct);
+        var errors = new[] { eventErrors, themeErrors, speakerErrors, institutionErrors }.SelectMany(e => e).ToDictionary();
+        var resolved = speakers.Zip(institutions).ToList();
+        if (errors.Count == 0 && resolved.Distinct().Count() != resolved.Count)
+        {
+            errors["proposedBy"] = ["A proposer is listed once."];
+        }
+        if (errors.Count > 0)
+        {
+            return (null, Problems.Validation(errors));
+        }
+        var eventId = events[0]!.Value;
+        if (!caller.IsAdmin && !await services.Commands.OrganizesAsync(eventId, caller.InstitutionId!.Value, ct))
+        {
+            return (null, Problems.Forbidden("A partner key writes recommendations only for events its institution organizes or co-organizes."));
+        }
+        var row = request.Map<RecommendationWriteRow>();
+        row.EventId = eventId;
+        row.ThemeIds = themes.Select(t => t!.Value).ToList();
+        row.Proposers = resolved;
+        return (row, null);
+    }
+
+    /// <summary>After a write: why it did not happen, or the recommendation as it is now (with its new ETag).</summary>
+    private static async Task<(RecommendationResponse? Recommendation, ProblemHttpResult? Problem)> ReadBackAsync(
+        WriteResult result, string idOrSlug, HttpContext context, RecommendationServices services, CancellationToken ct)
+    {
+        if (result.Problem(Resource, idOrSlug) is { } problem)
+        {
+            return (null, problem);
+        }
+        context.SetETag(result.Version);
+        return await services.Queries.GetAsync(new ResourceKey(result.Id, null), ct) is { } details
+            ? (RecommendationMappings.ToResponse(details), null)
+            : (null, Problems.NotFound(Resource, idOrSlug));
+    }
 }

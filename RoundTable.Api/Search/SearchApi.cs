@@ -1,30 +1,46 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RoundTable.Api.Http;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Errors;
+using RoundTable.Api.Exports;
+using RoundTable.Api.Json;
 using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Search;
 
+/// <summary>One search over events, speakers, institutions and recommendations, best first.</summary>
 internal static class SearchApi
 {
+    public static IServiceCollection AddSearch(this IServiceCollection services) => services
+        .AddSingleton<SearchQueries>()
+        .AddJsonContext(SearchJsonContext.Default);
+
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/search", Search).WithTags("Search").WithName("search")
             .WithSummary("Search events, speakers, institutions and recommendations at once")
             .WithDescription("Full-text search over every language of events (title, summary), speakers (name, bio, positions), "
                 + "institutions (names, acronyms) and recommendations (title, body), best first. q is required.")
-            .WithList(SearchStore.List);
+            .WithList(SearchQueries.List).WithPageLinks().DatedByChanges();
         return routes;
     }
 
     private static async Task<Results<Ok<Page<SearchHit>>, ProblemHttpResult, ExportResult<SearchHit>>> Search(
-        HttpContext context, SearchStore store, CancellationToken ct)
+        HttpContext context, SearchQueries queries, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(context.Request.Query["q"]))
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["q"] = ["q is required: the words to search for."] });
+            return Problems.Validation("q", "q is required: the words to search for.");
         }
-        return await ListEndpoints.Handle(context, new ListSource<SearchHitRow, SearchHit>(SearchStore.List, "search",
-            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey),
-            r => new SearchHit(SnakeCaseEnum<SearchHitType>.Parse(r.Type), r.Id, r.Slug, r.Title, r.Rank)), ct);
+        if (!ListQuery.TryParse(context.Request, SearchQueries.List, out var query, out var problem))
+        {
+            return problem!;
+        }
+        if (query.IsExport)
+        {
+            return new ExportResult<SearchHit>(query.Format, "search", queries.StreamAsync(query, ct).Select(ToHit));
+        }
+        return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), ToHit));
     }
+
+    private static SearchHit ToHit(SearchHitRow row) => new(SnakeCaseEnum<SearchHitType>.Parse(row.Type), row.Id, row.Slug, row.Title, row.Rank);
 }

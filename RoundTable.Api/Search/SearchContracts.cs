@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using RoundTable.Api.Localization;
+using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Search;
 
@@ -18,3 +20,8 @@ public enum SearchHitType
 /// <param name="Title">The event's or recommendation's title, the person's or institution's name.</param>
 /// <param name="Rank">Relevance (higher is better); comparable within one search only.</param>
 public sealed record SearchHit(SearchHitType Type, Guid Id, string Slug, LocalizedText Title, float Rank);
+
+/// <summary>Source-generated serialization of the search contracts.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(Page<SearchHit>))]
+internal sealed partial class SearchJsonContext : JsonSerializerContext;

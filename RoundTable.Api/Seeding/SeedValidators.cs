@@ -1,5 +1,7 @@
 using FluentValidation;
-using RoundTable.Api.Http;
+using RoundTable.Api.Events;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.Recommendations;
 using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Seeding;

@@ -1,61 +1,264 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Caching;
+using RoundTable.Api.Concurrency;
+using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
+using RoundTable.Api.Events;
+using RoundTable.Api.Exports;
 using RoundTable.Api.Http;
+using RoundTable.Api.Idempotency;
+using RoundTable.Api.Institutions;
+using RoundTable.Api.Json;
+using RoundTable.Api.LinkedData;
 using RoundTable.Api.Mapping;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
+using RoundTable.Api.Validation;
 
 namespace RoundTable.Api.Speakers;
 
+/// <summary>What the speaker handlers use.</summary>
+internal sealed record SpeakerServices(
+    SpeakerQueries Queries, SpeakerCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+
+/// <summary>Speakers: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class SpeakersApi
 {
     private const string Resource = "speaker";
 
+    public static IServiceCollection AddSpeakers(this IServiceCollection services) => services
+        .AddSingleton<SpeakerQueries>()
+        .AddSingleton<SpeakerCommands>()
+        .AddSingleton<IValidator<SpeakerWriteRequest>, SpeakerWriteRequestValidator>()
+        .AddSingleton<IValidator<AffiliationRequest>, AffiliationRequestValidator>()
+        .AddJsonContext(SpeakerJsonContext.Default)
+        .AddMappings<SpeakerMappings>();
+
     public static IEndpointRouteBuilder MapSpeakers(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/speakers").WithTags("Speakers");
-
-        group.MapGet("/", ListSpeakers).WithName("listSpeakers")
+        var reads = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").WithPageLinks().DatedByChanges();
+        reads.MapGet("/", ListSpeakers).WithName("listSpeakers")
             .WithSummary("List, search or export speakers")
             .WithDescription("People one page at a time (by default in creation order), filtered, searched (q: names, bio, positions) "
                 + "and sorted; include=affiliations embeds their affiliations. format=csv|ndjson (or Accept) streams the whole list.")
-            .WithList(SpeakersStore.List);
-        group.MapGet("/{idOrSlug}", GetSpeaker).WithName("getSpeaker")
+            .WithList(SpeakerQueries.List);
+        reads.MapGet("/{idOrSlug}", GetSpeaker).WithName("getSpeaker")
             .WithSummary("Get a speaker with their affiliations").WithLinkedData().WithReadProblems();
-        routes.MapGet("/api/v1/speakers/{idOrSlug}/events.ics", Calendar).WithTags("Speakers").WithName("getSpeakerCalendar")
+        reads.MapGet("/{idOrSlug}/events.ics", GetCalendar).WithName("getSpeakerCalendar")
             .WithSummary("The events a speaker took part in, as an iCalendar feed (RFC 5545)")
-            .WithMetadata(Events.EventsStore.List).WithMetadata(new Events.EventCalendar.Metadata("participant")).WithReadProblems();
-        group.MapGet("/{idOrSlug}/events", ListEvents).WithName("listSpeakerEvents")
+            .WithMetadata(EventQueries.List, new CalendarDoc("participant")).WithReadProblems();
+        reads.MapGet("/{idOrSlug}/events", ListEvents).WithName("listSpeakerEvents")
             .WithSummary("List the events a speaker took part in, with their role").WithReadProblems();
-        group.MapGet("/{idOrSlug}/affiliations", ListAffiliations).WithName("listSpeakerAffiliations")
+        reads.MapGet("/{idOrSlug}/affiliations", ListAffiliations).WithName("listSpeakerAffiliations")
             .WithSummary("List a speaker's affiliations").WithReadProblems();
+
+        var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey();
+        writes.MapPost("/", CreateSpeaker).WithName("createSpeaker").WithSummary("Create a speaker")
+            .Validate<SpeakerWriteRequest>().Idempotent().WithWriteProblems();
+        writes.MapPut("/{idOrSlug}", ReplaceSpeaker).WithName("replaceSpeaker").WithSummary("Replace a speaker's fields (If-Match required)")
+            .Validate<SpeakerWriteRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker")
+            .WithSummary("Change some of a speaker's fields with a JSON Merge Patch (If-Match required)")
+            .Accepts<SpeakerWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}", DeleteSpeaker).WithName("deleteSpeaker")
+            .WithSummary("Delete a speaker no live event or recommendation names (If-Match required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+
+        // Affiliations are part of their speaker: every change is conditional on its ETag and answers its new ETag.
+        writes.MapPost("/{idOrSlug}/affiliations", AddAffiliation).WithName("addSpeakerAffiliation")
+            .WithSummary("Add to a speaker's affiliations (If-Match of the parent required)")
+            .Validate<AffiliationRequest>().Idempotent().WithWriteProblems(conditional: true);
+        writes.MapPut("/{idOrSlug}/affiliations/{itemId:guid}", ReplaceAffiliation).WithName("replaceSpeakerAffiliation")
+            .WithSummary("Replace an entry of a speaker's affiliations (If-Match of the parent required)")
+            .Validate<AffiliationRequest>().WithWriteProblems(conditional: true);
+        writes.MapPatch("/{idOrSlug}/affiliations/{itemId:guid}", PatchAffiliation).WithName("patchSpeakerAffiliation")
+            .WithSummary("Change an entry of a speaker's affiliations with a JSON Merge Patch (If-Match of the parent required)")
+            .Accepts<AffiliationRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+        writes.MapDelete("/{idOrSlug}/affiliations/{itemId:guid}", RemoveAffiliation).WithName("removeSpeakerAffiliation")
+            .WithSummary("Remove an entry of a speaker's affiliations (If-Match of the parent required)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
         return routes;
     }
 
-    private static Task<Results<Ok<Page<SpeakerSummary>>, ProblemHttpResult, ExportResult<SpeakerSummary>>> ListSpeakers(
-        HttpContext context, SpeakersStore store, CancellationToken ct) =>
-        ListEndpoints.Handle(context, new ListSource<SpeakerRow, SpeakerSummary>(SpeakersStore.List, "speakers",
-            store.ListAsync, store.StreamAsync, r => (r.Id, r.SortKey), r => r.Map<SpeakerSummary>(),
-            async (items, _, token) =>
-            {
-                var affiliations = (await store.IncludeAffiliationsAsync(items.Select(i => i.Id).ToList(), token)).ToLookup(a => a.SpeakerId);
-                return items.Select(s => s with { Affiliations = affiliations[s.Id].Select(a => a.Map<AffiliationResponse>()).ToList() }).ToList();
-            }), ct);
+    // ---- reads
 
-    private static Task<Results<Events.EventCalendar.CalendarResult, ProblemHttpResult>> Calendar(
-        string idOrSlug, HttpContext context, SpeakersStore store, Events.EventsStore events, CancellationToken ct) =>
-        Events.EventCalendar.ForAsync(context, events, idOrSlug, Resource, "participant", store.FindIdAsync, ct);
+    private static async Task<Results<Ok<Page<SpeakerSummary>>, ProblemHttpResult, ExportResult<SpeakerSummary>>> ListSpeakers(
+        HttpContext context, SpeakerQueries queries, CancellationToken ct)
+    {
+        if (!ListQuery.TryParse(context.Request, SpeakerQueries.List, out var query, out var problem))
+        {
+            return problem!;
+        }
+        if (query.IsExport)
+        {
+            return new ExportResult<SpeakerSummary>(query.Format, "speakers", queries.StreamAsync(query, ct).Select(r => r.Map<SpeakerSummary>()));
+        }
+        var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<SpeakerSummary>());
+        if (query.Includes.Count == 0 || page.Items.Count == 0)
+        {
+            return TypedResults.Ok(page);
+        }
+        // include=affiliations: one query for the whole page.
+        var affiliations = (await queries.IncludeAffiliationsAsync(page.Items.Select(i => i.Id).ToList(), ct)).ToLookup(a => a.SpeakerId);
+        return TypedResults.Ok(page with
+        {
+            Items = page.Items.Select(s => s with { Affiliations = affiliations[s.Id].Select(a => a.Map<AffiliationResponse>()).ToList() }).ToList(),
+        });
+    }
 
-    private static Task<Results<Ok<SpeakerResponse>, ProblemHttpResult, ContentHttpResult>> GetSpeaker(
-        string idOrSlug, HttpContext context, SpeakersStore store, CancellationToken ct) =>
-        ReadEndpoints.Item(idOrSlug, Resource, context, store.GetAsync,
-            d => SpeakerMappings.ToResponse(d.Speaker, d.Affiliations), r => r.Version, ct, LinkedData.Speaker);
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult, ContentHttpResult>> GetSpeaker(
+        string idOrSlug, HttpContext context, SpeakerQueries queries, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await queries.GetAsync(key, ct) is not { } details)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        var speaker = SpeakerMappings.ToResponse(details);
+        context.SetETag(speaker.Version);
+        return JsonLd.IsWanted(context.Request) ? JsonLd.Of(speaker, context.Request) : TypedResults.Ok(speaker);
+    }
 
-    private static Task<Results<Ok<Page<SpeakerEventResponse>>, ProblemHttpResult>> ListEvents(
-        string idOrSlug, [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListEventsAsync,
-            r => r.Id, r => r.Map<SpeakerEventResponse>(), ct);
+    private static async Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
+        string idOrSlug, HttpContext context, KeyResolver resolver, EventQueries events, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        if (await resolver.FindAsync(SpeakerQueries.Key, key, ct) is not { } id)
+        {
+            return Problems.NotFound(Resource, idOrSlug);
+        }
+        return EventCalendar.Of(context, events, "participant", id, $"{Resource}-{idOrSlug}", ct);
+    }
 
-    private static Task<Results<Ok<Page<AffiliationResponse>>, ProblemHttpResult>> ListAffiliations(
-        string idOrSlug, [AsParameters] PageQuery query, SpeakersStore store, CancellationToken ct) =>
-        ReadEndpoints.RelationPage(idOrSlug, query, Resource, store.FindIdAsync, store.ListAffiliationsAsync,
-            r => r.Id, r => r.Map<AffiliationResponse>(), ct);
+    private static async Task<Results<Ok<Page<SpeakerEventResponse>>, ProblemHttpResult>> ListEvents(
+        string idOrSlug, [AsParameters] PageQuery query, SpeakerQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, SpeakerQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListEventsAsync(id, page, ct), r => r.Id, r => r.Map<SpeakerEventResponse>()));
+    }
+
+    private static async Task<Results<Ok<Page<AffiliationResponse>>, ProblemHttpResult>> ListAffiliations(
+        string idOrSlug, [AsParameters] PageQuery query, SpeakerQueries queries, KeyResolver resolver, CancellationToken ct)
+    {
+        var (id, page, problem) = await query.ForParentAsync(idOrSlug, SpeakerQueries.Key, resolver, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(page.ToPage(await queries.ListAffiliationsAsync(id, page, ct), r => r.Id, r => r.Map<AffiliationResponse>()));
+    }
+
+    // ---- writes: 400, 404, 403, 428 (ConditionalWrites.FindAsync), then the write; 412 when another got there first
+
+    private static async Task<Results<Created<SpeakerResponse>, ProblemHttpResult>> CreateSpeaker(
+        SpeakerWriteRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var result = await services.Commands.CreateAsync(request.Map<SpeakerRow>(), Caller.From(context.User).KeyId, ct);
+        var (speaker, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
+        return refused is not null ? refused : TypedResults.Created($"/api/v1/speakers/{result.Id}", speaker);
+    }
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceSpeaker(
+        string idOrSlug, SpeakerWriteRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchSpeaker(
+        string idOrSlug, HttpContext context, [AsParameters] SpeakerServices services, IValidator<SpeakerWriteRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, SpeakerCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<SpeakerWriteRequest>(), row.Version) : null, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSpeaker(
+        string idOrSlug, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
+        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
+    }
+
+    private static async Task<Results<Created<SpeakerResponse>, ProblemHttpResult>> AddAffiliation(
+        string idOrSlug, AffiliationRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
+        var (result, refused) = problem is null ? await WriteAffiliationAsync(target, null, request, services, ct) : (default, problem);
+        var (speaker, failed) = refused is null ? await ReadBackAsync(result, idOrSlug, context, services, ct) : (null, refused);
+        return failed is not null ? failed : TypedResults.Created($"/api/v1/speakers/{idOrSlug}", speaker);
+    }
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAffiliation(
+        string idOrSlug, Guid itemId, AffiliationRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
+        return problem is not null ? problem : await ReplaceAffiliationAsync(target, itemId, request, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchAffiliation(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] SpeakerServices services, IValidator<AffiliationRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, SpeakerCommands.Rights, "affiliation", validator,
+            id => services.Commands.GetAffiliationAsync(id, itemId, ct), ct);
+        return problem is not null ? problem : await ReplaceAffiliationAsync(target, itemId, request!, idOrSlug, context, services, ct);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAffiliation(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
+        var (result, refused) = problem is null ? await WriteAffiliationAsync(target, itemId, null, services, ct) : (default, problem);
+        return refused is not null ? refused : ConditionalWrites.NoContent(context, result, Resource, idOrSlug);
+    }
+
+    // ---- the steps the handlers above share
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAsync(
+        WriteTarget target, SpeakerWriteRequest request, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct)
+    {
+        var (speaker, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, request.Map<SpeakerRow>(), ct), idOrSlug, context, services, ct);
+        return refused is not null ? refused : TypedResults.Ok(speaker);
+    }
+
+    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAffiliationAsync(
+        WriteTarget target, Guid itemId, AffiliationRequest request, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct)
+    {
+        var (result, problem) = await WriteAffiliationAsync(target, itemId, request, services, ct);
+        var (speaker, refused) = problem is null ? await ReadBackAsync(result, idOrSlug, context, services, ct) : (null, problem);
+        return refused is not null ? refused : TypedResults.Ok(speaker);
+    }
+
+    /// <summary>The affiliation's institution (UUID or slug) resolved (an unknown one is a 400), then the change.</summary>
+    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteAffiliationAsync(
+        WriteTarget target, Guid? itemId, AffiliationRequest? request, SpeakerServices services, CancellationToken ct)
+    {
+        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.Institution], _ => "institution", ct);
+        if (errors.Count > 0)
+        {
+            return (default, Problems.Validation(errors));
+        }
+        return (await services.Commands.ChangeAffiliationAsync(target, itemId, request, institution[0], ct), null);
+    }
+
+    private static Task<(SpeakerResponse? Speaker, ProblemHttpResult? Problem)> ReadBackAsync(
+        WriteResult result, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct) =>
+        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
+            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? SpeakerMappings.ToResponse(details) : null);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using RoundTable.Api.Http;
+using RoundTable.Api.Json;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Validation;
@@ -26,6 +27,10 @@ internal static partial class Rules
         rule.NotEmpty().MaximumLength(ResourceKey.MaxSlugLength)
             .Matches(SlugPattern)
             .WithMessage("'{PropertyName}' must be lowercase letters and digits separated by single hyphens.");
+
+    /// <summary>A reference to another resource by its UUID or slug (null passes: add NotEmpty where it is required).</summary>
+    public static IRuleBuilderOptions<T, string?> IdOrSlug<T>(this IRuleBuilder<T, string?> rule, string what) =>
+        rule.Must(v => v is null || ResourceKey.TryParse(v, out _, out _)).WithMessage($"'{{PropertyName}}' must be {what}'s UUID or slug.");
 
     public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches("^[A-Z]{2}$").WithMessage(CountryMessage)

@@ -8,6 +8,16 @@ using NpgsqlTypes;
 // Scale 1: 10,000 institutions (with parents), 30,000 speakers, 100,000 events, 300,000 recommendations, with
 // affiliations, organizers, participants, themes and proposers, texts in en/ru/kk/ko.
 //   dotnet run -- --connection "<npgsql connection string>" [--scale 1] [--seed 42]
+// And, for the database ceiling (bench/run.sh), the SQL of GET /events/{id} as an anonymous reader runs it, as a
+// pgbench script whose id is a parameter, as the API binds it (pgbench -M prepared -D id=...):
+//   dotnet run -- --print-event-sql
+if (args is ["--print-event-sql"])
+{
+    Console.WriteLine(RoundTable.Api.Auth.Viewer.Anonymous(RoundTable.Api.Events.EventQueries.Details.ById)
+        .Replace("@Id::uuid", "(:id)::uuid", StringComparison.Ordinal));
+    return 0;
+}
+
 var connectionString = Arg("--connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__RoundTable")
     ?? throw new ArgumentException("--connection is required");
 var scale = double.Parse(Arg("--scale") ?? "1", CultureInfo.InvariantCulture);

@@ -1,0 +1,46 @@
+using Npgsql;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Database;
+
+namespace RoundTable.Api.Changes;
+
+/// <summary>The change feed's one query.</summary>
+internal sealed class ChangeQueries(NpgsqlDataSource dataSource, Viewer viewer)
+{
+    // Only changes of transactions older than the oldest one still running are published: a transaction that commits
+    // later always has a larger tx than everything published, so (tx, seq) cursors never skip (see db/0006).
+    // Changes of a draft event (and what hangs off it) are visible to those who may see the draft; publishing re-sends
+    // the event's whole subtree as updated, unpublishing as deleted to those who lose sight of it (db/0007, 0009).
+    private const string PageSql = $"""
+        SELECT c.tx::text::bigint AS tx, c.seq, c.resource_type, c.resource_id, c.operation, c.version, c.changed_at,
+               c.parent_type, c.parent_id
+        FROM changes c
+        WHERE (c.tx, c.seq) > (@Tx::text::xid8, @Seq)
+          AND c.tx < pg_snapshot_xmin(pg_current_snapshot())
+          AND (@Types::text[] IS NULL OR c.resource_type = ANY(@Types::text[]))
+          -- A draft's changes go to those who may see it; the deletions of an unpublished event (for_outsiders) go to
+          -- those who no longer may.
+          AND (c.event_id IS NULL
+               OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}) <> c.for_outsiders)
+          -- Changes of who sees a draft (its organizers changed) go to the institution concerned.
+          AND (c.for_institution IS NULL OR c.for_institution = @ViewerInstitution::uuid)
+        ORDER BY c.tx, c.seq
+        LIMIT @Fetch
+        """;
+
+    public Task<IReadOnlyList<ChangeRow>> PageAsync(long tx, long seq, string[]? types, int fetch, CancellationToken ct) =>
+        dataSource.QueryListAsync<ChangeRow>(viewer.Command(PageSql, new { Tx = tx, Seq = seq, Types = types, Fetch = fetch }, ct));
+}
+
+internal sealed class ChangeRow
+{
+    public long Tx { get; set; }
+    public long Seq { get; set; }
+    public string ResourceType { get; set; } = "";
+    public Guid ResourceId { get; set; }
+    public string Operation { get; set; } = "";
+    public long Version { get; set; }
+    public DateTime ChangedAt { get; set; }
+    public string? ParentType { get; set; }
+    public Guid? ParentId { get; set; }
+}

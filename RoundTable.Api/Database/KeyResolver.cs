@@ -1,0 +1,84 @@
+using Dapper;
+using Npgsql;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Http;
+
+namespace RoundTable.Api.Database;
+
+/// <summary>
+/// Where the rows of one kind of resource are found by id or slug: its table and alias, and who may see a row
+/// (<paramref name="Visible"/>: SQL over the alias, run through <see cref="Viewer"/>). Features declare theirs.
+/// </summary>
+internal sealed record KeyLookup(string Resource, string Table, string Alias, string Visible = "true", bool SoftDeleted = true)
+{
+    /// <summary>The live, visible rows of the table (deleted rows keep a tombstone and are not found).</summary>
+    public string Where { get; } = Condition(Alias, Visible, SoftDeleted);
+
+    internal KeyedSql IdSql { get; } = new(
+        $"SELECT {Alias}.id FROM {Table} {Alias} WHERE ({Alias}.id = @Id::uuid OR {Alias}.slug = @Slug::text) AND {Condition(Alias, Visible, SoftDeleted)}");
+
+    private static string Condition(string alias, string visible, bool softDeleted) =>
+        (softDeleted ? $"{alias}.deleted_at IS NULL AND " : "") + visible;
+}
+
+/// <summary>
+/// The one place ids and slugs become row ids: a route's resource (404 when it is not there or hidden), and the
+/// references a request body names (each unknown one an error naming its field).
+/// </summary>
+internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
+{
+    public async Task<Guid?> FindAsync(KeyLookup lookup, ResourceKey key, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(viewer.Command(lookup.IdSql.For(key), new { key.Id, key.Slug }, ct));
+    }
+
+    /// <summary>
+    /// The ids of <paramref name="values"/> (UUIDs or slugs the validators accepted; null where the body names none), in
+    /// order, and an error under <paramref name="field"/>(index) for each one that is not there. One query.
+    /// </summary>
+    public async Task<(IReadOnlyList<Guid?> Ids, Dictionary<string, string[]> Errors)> ResolveAsync(
+        KeyLookup lookup, IReadOnlyList<string?> values, Func<int, string> field, CancellationToken ct)
+    {
+        var keys = values.Select(v => v is not null && ResourceKey.TryParse(v, out var k, out _) ? k : (ResourceKey?)null).ToList();
+        var found = await FindAllAsync(lookup, keys.OfType<ResourceKey>().Distinct().ToList(), ct);
+        var ids = new Guid?[values.Count];
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (keys[i] is { } key && found.TryGetValue(key, out var id))
+            {
+                ids[i] = id;
+            }
+            else if (values[i] is not null)
+            {
+                errors[field(i)] = [$"There is no {lookup.Resource} '{values[i]}'."];
+            }
+        }
+        return (ids, errors);
+    }
+
+    private async Task<IReadOnlyDictionary<ResourceKey, Guid>> FindAllAsync(KeyLookup lookup, IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
+    {
+        var found = new Dictionary<ResourceKey, Guid>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Slug)>(viewer.Command(
+            $"SELECT {lookup.Alias}.id, {lookup.Alias}.slug FROM {lookup.Table} {lookup.Alias} "
+            + $"WHERE ({lookup.Alias}.id = ANY(@Ids) OR {lookup.Alias}.slug = ANY(@Slugs)) AND {lookup.Where}",
+            new
+            {
+                Ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).ToArray(),
+                Slugs = keys.Where(k => k.Slug is not null).Select(k => k.Slug!).ToArray(),
+            }, ct));
+        foreach (var (id, slug) in rows)
+        {
+            found[new ResourceKey(id, null)] = id;
+            found[new ResourceKey(null, slug)] = id;
+        }
+        return found;
+    }
+}

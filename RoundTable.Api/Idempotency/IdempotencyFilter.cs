@@ -1,0 +1,198 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using RoundTable.Api.Auth;
+using RoundTable.Api.Errors;
+
+namespace RoundTable.Api.Idempotency;
+
+/// <summary>Configuration section "Idempotency".</summary>
+internal sealed class IdempotencyOptions
+{
+    public const string Section = "Idempotency";
+
+    /// <summary>How long a key's first response is replayed (default 24 hours).</summary>
+    public int RetentionHours { get; set; } = 24;
+}
+
+/// <summary>
+/// `Idempotency-Key` on POST. The first request with a key runs and its response (status, body, Location, ETag)
+/// is kept; the same key with the same body replays it without writing again; with another body it is a 422; while
+/// the first is still running, a 409. Keys belong to the API key that sent them. Failed requests (non-2xx) keep
+/// nothing, so a corrected retry may reuse the key.
+/// </summary>
+internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options) : IEndpointFilter
+{
+    public const string Header = "Idempotency-Key";
+
+    // Forgets expired keys (all of them: the created_at index keeps it cheap) and a claim whose request died
+    // without an answer (still unfinished after a minute), then claims the key.
+    private const string ClaimSql = """
+        DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => @Hours);
+        DELETE FROM idempotency_keys
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND created_at < now() - interval '1 minute';
+        INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash) VALUES (@KeyId, @Key, @Hash)
+        ON CONFLICT DO NOTHING
+        RETURNING true;
+        """;
+
+    private const string StoredSql = """
+        SELECT request_hash, status_code, response_body, location, etag, content_language FROM idempotency_keys
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key
+        """;
+
+    private const string CompleteSql = """
+        UPDATE idempotency_keys SET status_code = @Status, response_body = @Body, location = @Location, etag = @ETag,
+            content_language = @ContentLanguage
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key
+        """;
+
+    private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE api_key_id = @KeyId AND idempotency_key = @Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var key = http.Request.Headers[Header].ToString();
+        if (key.Length == 0)
+        {
+            return await next(context);
+        }
+        if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { [Header] = ["Use 1 to 255 visible ASCII characters, e.g. a UUID."] });
+        }
+        var caller = Caller.From(http.User);
+        var hash = RequestHash(http, context.Arguments);
+        var ids = new { KeyId = caller.KeyId, Key = key };
+        var ct = http.RequestAborted;
+
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            var claimed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(ClaimSql,
+                new { ids.KeyId, ids.Key, Hash = hash, Hours = options.Value.RetentionHours }, cancellationToken: ct));
+            if (claimed != true)
+            {
+                var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(StoredSql, ids, cancellationToken: ct));
+                return stored switch
+                {
+                    null or { StatusCode: null } => Conflict(),
+                    _ when !stored.RequestHash.AsSpan().SequenceEqual(hash) => TypedResults.Problem(
+                        statusCode: StatusCodes.Status422UnprocessableEntity,
+                        title: "This Idempotency-Key was used with another request.",
+                        detail: "Send a new key for a new request; reuse a key only to retry the same request."),
+                    _ => Replay(http, stored),
+                };
+            }
+        }
+
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch
+        {
+            await ReleaseAsync(ids);
+            throw;
+        }
+        var inner = result;
+        while (inner is INestedHttpResult nested)
+        {
+            inner = nested.Result;
+        }
+        var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        if (status is < 200 or > 299)
+        {
+            await ReleaseAsync(ids);
+            return result;
+        }
+        var value = (inner as IValueHttpResult)?.Value;
+        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new
+            {
+                ids.KeyId,
+                ids.Key,
+                Status = status,
+                Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions),
+                Location = LocationOf(inner),
+                ETag = http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null,
+                ContentLanguage = Localization.LanguagePreference.Current is { IsAll: false } language ? language.Language : null,
+            }));
+        }
+        return result;
+    }
+
+    // Created<T> and CreatedAtRoute<T> carry the Location they will send; no shared interface exposes it.
+    private static string? LocationOf(object? result) =>
+        result?.GetType().GetProperty("Location")?.GetValue(result) as string;
+
+    private static ProblemHttpResult Conflict() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "A request with this Idempotency-Key is still running.",
+        detail: "Retry once it has finished: you will get its response.");
+
+    private static IResult Replay(HttpContext http, StoredResponse stored)
+    {
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (stored.Location is not null)
+        {
+            http.Response.Headers.Location = stored.Location;
+        }
+        if (stored.Etag is not null)
+        {
+            http.Response.Headers.ETag = stored.Etag;
+        }
+        http.Items[Localization.LanguageNegotiation.ReplayedLanguage] = stored.ContentLanguage;
+        return stored.ResponseBody is null
+            ? Results.StatusCode(stored.StatusCode!.Value)
+            : Results.Text(stored.ResponseBody, "application/json", Encoding.UTF8, stored.StatusCode);
+    }
+
+    private async Task ReleaseAsync(object ids)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, ids));
+    }
+
+    /// <summary>The request as the endpoint understood it: route, and the bound body re-serialized.</summary>
+    private byte[] RequestHash(HttpContext http, IList<object?> arguments)
+    {
+        var body = arguments.FirstOrDefault(a => a is not null && http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType == a.GetType());
+        var text = http.Request.Method + " " + http.Request.Path + "\n"
+            + (body is null ? "" : JsonSerializer.Serialize(body, body.GetType(), json.Value.SerializerOptions));
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text));
+    }
+
+    private sealed class StoredResponse
+    {
+        public byte[] RequestHash { get; set; } = [];
+        public int? StatusCode { get; set; }
+        public string? ResponseBody { get; set; }
+        public string? Location { get; set; }
+        public string? Etag { get; set; }
+        public string? ContentLanguage { get; set; }
+    }
+}
+
+internal static class IdempotencyExtensions
+{
+    public static IServiceCollection AddRoundTableIdempotency(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
+
+    /// <summary>Makes a POST honour Idempotency-Key, and documents the header and its 409/422 answers.</summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<IdempotencyFilter>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new IdempotentEndpointMetadata());
+}
+
+/// <summary>Marks the operations whose Idempotency-Key header the OpenAPI document describes.</summary>
+internal sealed class IdempotentEndpointMetadata;
