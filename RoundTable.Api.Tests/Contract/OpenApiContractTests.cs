@@ -3,6 +3,7 @@ using RoundTable.Api.Tests.Infrastructure;
 
 namespace RoundTable.Api.Tests.Contract;
 
+/// <summary>The OpenAPI document. Read as raw JSON: it is a document about the API, not one of its resources.</summary>
 public sealed class OpenApiContractTests : ApiTest
 {
     private static string CommittedDocumentPath()

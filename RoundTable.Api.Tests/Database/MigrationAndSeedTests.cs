@@ -112,38 +112,3 @@ public sealed class MigrationAndSeedTests : ApiTest
         Assert.True(await ScalarAsync<DateTime>("SELECT updated_at FROM speakers WHERE slug = 'kilkon-ko'") > before);
     }
 }
-
-/// <summary>Migrations on an empty database, including replicas that start together.</summary>
-public sealed class EmptyDatabaseMigrationTests : ApiTest
-{
-    protected override bool FromTemplate => false;
-
-    [Fact]
-    public async Task Replicas_migrating_together_apply_each_script_exactly_once()
-    {
-        await using var second = CreateFactory(ConnectionString);
-        await using var third = CreateFactory(ConnectionString);
-        var migrators = new[] { Factory, second, third }.Select(f => f.Services.GetRequiredService<DatabaseMigrator>()).ToList();
-
-        await Task.WhenAll(migrators.Select(m => Task.Run(() => m.MigrateAsync(CancellationToken.None))));
-
-        Assert.Equal(DatabaseMigrator.ScriptNames.Count, await ScalarAsync<long>("SELECT count(*) FROM schemaversions"));
-        Assert.Equal(DatabaseMigrator.ScriptNames.Count, await ScalarAsync<long>("SELECT count(DISTINCT scriptname) FROM schemaversions"));
-        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM events"));
-    }
-
-    [Fact]
-    public async Task Readiness_fails_until_migrations_are_applied()
-    {
-        using (var response = await Client.GetAsync("/health/ready"))
-        {
-            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.Contains("pending", body);
-            AssertNoInternals(body);
-        }
-        await Factory.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-        using var ready = await Client.GetAsync("/health/ready");
-        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
-    }
-}

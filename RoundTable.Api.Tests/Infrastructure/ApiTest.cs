@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -79,6 +80,26 @@ public abstract class ApiTest : IAsyncLifetime
         return count;
     }
 
+    /// <summary>GET that must answer 200 with JSON; returns the body as <typeparamref name="T"/> (see Wire.cs).</summary>
+    protected async Task<T> GetAsync<T>(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return WireJson.Deserialize<T>(body);
+    }
+
+    /// <summary>The body of a JSON answer that must have the <paramref name="expected"/> status.</summary>
+    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return WireJson.Deserialize<T>(body);
+    }
+
+    /// <summary>GET that must answer 200 with JSON, for the tests about the raw shape (lang=*, fallbackLanguages, documents).</summary>
     protected async Task<JsonNode> GetJsonAsync(string url)
     {
         using var response = await Client.GetAsync(url);
@@ -88,19 +109,45 @@ public abstract class ApiTest : IAsyncLifetime
         return JsonNode.Parse(body)!;
     }
 
+    /// <summary>GET that must answer 200 (optionally asking for a media type); returns the body as text and the response.</summary>
+    protected async Task<(string Body, HttpResponseMessage Response)> GetTextAsync(string url, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+        var response = await Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {(int)response.StatusCode}: {body}");
+        return (body, response);
+    }
+
     /// <summary>GET that must answer an RFC 9457 problem with the given status; returns the problem body.</summary>
-    protected async Task<JsonObject> GetProblemAsync(string url, int status)
+    protected async Task<ProblemDto> GetProblemAsync(string url, int status)
     {
         using var response = await Client.GetAsync(url);
+        return await ProblemAsync(response, (HttpStatusCode)status);
+    }
+
+    /// <summary>An RFC 9457 problem with the given status, a title, and nothing of the server's internals.</summary>
+    protected static async Task<ProblemDto> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"GET {url} answered {(int)response.StatusCode}, expected {status}: {body}");
+        var request = response.RequestMessage is { } r ? $"{r.Method} {r.RequestUri?.PathAndQuery} " : "";
+        Assert.True(response.StatusCode == status, $"{request}answered {(int)response.StatusCode}, expected {(int)status}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(body)!.AsObject();
-        Assert.Equal(status, problem["status"]!.GetValue<int>());
-        Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
         AssertNoInternals(body);
+        var problem = WireJson.Deserialize<ProblemDto>(body);
+        Assert.Equal((int)status, problem.Status);
+        Assert.False(string.IsNullOrWhiteSpace(problem.Title), body);
         return problem;
     }
+
+    /// <summary>Asserts the problem names <paramref name="field"/> among its errors.</summary>
+    protected static void AssertFieldError(ProblemDto problem, string field) =>
+        Assert.True(problem.Errors?.ContainsKey(field) == true,
+            $"No error for {field}: {string.Join(", ", problem.Errors?.Keys ?? Enumerable.Empty<string>())} ({problem.Detail})");
 
     protected static void AssertNoInternals(string body)
     {
@@ -110,25 +157,51 @@ public abstract class ApiTest : IAsyncLifetime
         }
     }
 
+    /// <summary>Two answers member by member, lists included.</summary>
+    protected static void AssertSameJson<T>(T expected, T actual) =>
+        Assert.Equal(WireJson.Serialize(expected), WireJson.Serialize(actual));
+
     /// <summary>Follows nextCursor from the first page to the last and returns every item.</summary>
-    protected async Task<List<JsonObject>> WalkAsync(string url, int limit)
+    protected async Task<List<T>> WalkAsync<T>(string url, int limit)
     {
-        var items = new List<JsonObject>();
+        var items = new List<T>();
         string? cursor = null;
         var pages = 0;
         do
         {
-            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var page = await GetJsonAsync($"{url}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            var page = await GetAsync<PageDto<T>>(PageUrl(url, limit, cursor));
+            Assert.True(page.Items.Count <= limit);
+            items.AddRange(page.Items);
+            cursor = page.NextCursor;
+            Assert.True(cursor is null || page.Items.Count == limit, "Only the last page may be short.");
+            Assert.True(++pages < 10_000);
+        }
+        while (cursor is not null);
+        return items;
+    }
+
+    /// <summary><see cref="WalkAsync{T}"/> for the tests that compare items with another rendering of them (CSV, NDJSON).</summary>
+    protected async Task<List<JsonObject>> WalkJsonAsync(string url, int limit)
+    {
+        var items = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetJsonAsync(PageUrl(url, limit, cursor));
             var pageItems = page["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
             Assert.True(pageItems.Count <= limit);
             items.AddRange(pageItems);
             cursor = page["nextCursor"]?.GetValue<string>();
             Assert.True(cursor is null || pageItems.Count == limit, "Only the last page may be short.");
-            Assert.True(++pages < 10_000);
         }
         while (cursor is not null);
         return items;
+    }
+
+    private static string PageUrl(string url, int limit, string? cursor)
+    {
+        var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        return $"{url}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
     }
 
     protected async Task<int> ExecuteSqlAsync(string sql)

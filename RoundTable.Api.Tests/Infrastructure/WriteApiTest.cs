@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using RoundTable.Api.ApiKeys;
 
@@ -66,22 +65,11 @@ public abstract class WriteApiTest : ApiTest
         return long.Parse(inner.Contains('.') ? inner[..inner.IndexOf('.')] : inner, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    protected static async Task<JsonObject> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>GET with <paramref name="key"/> that must answer 200 with JSON; returns the body as <typeparamref name="T"/>.</summary>
+    protected async Task<T> GetAsync<T>(string url, string key)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        AssertNoInternals(body);
-        var problem = JsonNode.Parse(body)!.AsObject();
-        Assert.Equal((int)status, problem["status"]!.GetValue<int>());
-        return problem;
-    }
-
-    protected static async Task<JsonObject> BodyAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
+        using var response = await SendAsync(HttpMethod.Get, url, key);
+        return await ReadAsync<T>(response, HttpStatusCode.OK);
     }
 
     /// <summary>Everything a write could touch: rows, versions and the audit log.</summary>
@@ -95,18 +83,27 @@ public abstract class WriteApiTest : ApiTest
             (SELECT count(*) FROM audit_log))
         """);
 
-    protected static object NewEvent(string slug, string organizer, string role = "organizer") => new
+    /// <summary>A valid create body; add or change members before sending it.</summary>
+    protected static Dictionary<string, object?> NewEvent(string slug, string organizer, string role = "organizer") => new()
     {
-        slug,
-        title = new Dictionary<string, string> { ["en"] = "Digital skills seminar", ["kk"] = "Цифрлық дағдылар семинары" },
-        kind = "seminar",
-        status = "scheduled",
-        startDate = "2025-03-01",
-        endDate = "2025-03-02",
-        startsAt = "2025-03-01T10:00:00+05:00",
-        endsAt = "2025-03-02T17:00:00+05:00",
-        timeZone = "Asia/Almaty",
-        country = "KZ",
-        organizers = new[] { new { institution = organizer, role } },
+        ["slug"] = slug,
+        ["title"] = new Dictionary<string, string> { ["en"] = "Digital skills seminar", ["kk"] = "Цифрлық дағдылар семинары" },
+        ["kind"] = "seminar",
+        ["status"] = "scheduled",
+        ["startDate"] = "2025-03-01",
+        ["endDate"] = "2025-03-02",
+        ["startsAt"] = "2025-03-01T10:00:00+05:00",
+        ["endsAt"] = "2025-03-02T17:00:00+05:00",
+        ["timeZone"] = "Asia/Almaty",
+        ["country"] = "KZ",
+        ["organizers"] = new[] { new { institution = organizer, role } },
     };
+
+    /// <summary><see cref="NewEvent"/> as a draft (published: false).</summary>
+    protected static Dictionary<string, object?> NewDraft(string slug, string organizer)
+    {
+        var body = NewEvent(slug, organizer);
+        body["published"] = false;
+        return body;
+    }
 }
