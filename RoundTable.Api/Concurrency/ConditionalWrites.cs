@@ -25,9 +25,8 @@ namespace RoundTable.Api.Concurrency;
 /// </summary>
 internal sealed record WriteRights(KeyLookup Lookup, string Owner, string Forbidden)
 {
-    internal KeyedSql Sql { get; } = new(
-        $"SELECT {Lookup.Alias}.id, {Owner} AS owned FROM {Lookup.Table} {Lookup.Alias} "
-        + $"WHERE ({Lookup.Alias}.id = @Id::uuid OR {Lookup.Alias}.slug = @Slug::text) AND {Lookup.Where}");
+    /// <summary>The row and whether the caller's institution owns it, in one statement.</summary>
+    internal KeyedSql Sql { get; } = Lookup.Select($"{Lookup.Alias}.id, {Owner} AS owned");
 }
 
 /// <summary>The resource a write changes, the version its client saw (null for <c>If-Match: *</c>), and who writes.</summary>
@@ -86,7 +85,7 @@ internal static class ConcurrencySetup
 }
 
 /// <summary>The steps before a change of an existing resource.</summary>
-internal sealed class ConditionalWrites(NpgsqlDataSource dataSource, Viewer viewer, IOptions<JsonOptions> json)
+internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptions> json)
 {
     /// <summary>
     /// The target of a PUT, PATCH, DELETE or relation write, in this order: 400 malformed id, 404 unknown (or hidden
@@ -100,12 +99,7 @@ internal sealed class ConditionalWrites(NpgsqlDataSource dataSource, Viewer view
             return (default, problem);
         }
         var caller = Caller.From(context.User);
-        (Guid Id, bool Owned)? found;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            found = await connection.QuerySingleOrDefaultAsync<(Guid, bool)?>(viewer.Command(rights.Sql.For(key), new { key.Id, key.Slug }, ct));
-        }
-        if (found is not { } row)
+        if (await resolver.FindAsync<(Guid Id, bool Owned)?>(rights.Sql, key, ct) is not { } row)
         {
             return (default, Problems.NotFound(rights.Lookup.Resource, idOrSlug));
         }

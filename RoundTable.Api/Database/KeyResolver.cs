@@ -12,13 +12,13 @@ namespace RoundTable.Api.Database;
 internal sealed record KeyLookup(string Resource, string Table, string Alias, string Visible = "true", bool SoftDeleted = true)
 {
     /// <summary>The live, visible rows of the table (deleted rows keep a tombstone and are not found).</summary>
-    public string Where { get; } = Condition(Alias, Visible, SoftDeleted);
+    public string Where { get; } = (SoftDeleted ? $"{Alias}.deleted_at IS NULL AND " : "") + Visible;
 
-    internal KeyedSql IdSql { get; } = new(
-        $"SELECT {Alias}.id FROM {Table} {Alias} WHERE ({Alias}.id = @Id::uuid OR {Alias}.slug = @Slug::text) AND {Condition(Alias, Visible, SoftDeleted)}");
+    internal KeyedSql IdSql => field ??= Select($"{Alias}.id");
 
-    private static string Condition(string alias, string visible, bool softDeleted) =>
-        (softDeleted ? $"{alias}.deleted_at IS NULL AND " : "") + visible;
+    /// <summary><paramref name="columns"/> of the row a key names, as one statement per kind of key.</summary>
+    public KeyedSql Select(string columns) =>
+        new($"SELECT {columns} FROM {Table} {Alias} WHERE ({Alias}.id = @Id::uuid OR {Alias}.slug = @Slug::text) AND {Where}");
 }
 
 /// <summary>
@@ -27,10 +27,13 @@ internal sealed record KeyLookup(string Resource, string Table, string Alias, st
 /// </summary>
 internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
 {
-    public async Task<Guid?> FindAsync(KeyLookup lookup, ResourceKey key, CancellationToken ct)
+    public Task<Guid?> FindAsync(KeyLookup lookup, ResourceKey key, CancellationToken ct) => FindAsync<Guid?>(lookup.IdSql, key, ct);
+
+    /// <summary>What <paramref name="sql"/> (a <see cref="KeyLookup.Select"/>) reads of the row <paramref name="key"/> names, as the caller may see it.</summary>
+    public async Task<T?> FindAsync<T>(KeyedSql sql, ResourceKey key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Guid?>(viewer.Command(lookup.IdSql.For(key), new { key.Id, key.Slug }, ct));
+        return await connection.QuerySingleOrDefaultAsync<T>(viewer.Command(sql.For(key), new { key.Id, key.Slug }, ct));
     }
 
     /// <summary>

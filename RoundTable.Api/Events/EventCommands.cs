@@ -184,7 +184,7 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
 
     /// <summary>Adds, replaces or removes (no <paramref name="request"/>) an acknowledgement from <paramref name="fromId"/> to <paramref name="toId"/>.</summary>
     public async Task<WriteResult> ChangeAcknowledgementAsync(
-        WriteTarget target, Guid? itemId, EventAcknowledgementRequest? request, Guid fromId, Guid toId, CancellationToken ct)
+        WriteTarget target, Guid? itemId, EventAcknowledgementRequest? request, Guid? fromId, Guid? toId, CancellationToken ct)
     {
         var sql = request is null ? AcknowledgementDeleteSql : itemId is null ? AcknowledgementInsertSql : AcknowledgementUpdateSql;
         var values = request is null ? null : new
@@ -192,7 +192,7 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
             FromId = fromId, ToId = toId, Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value), request.Description,
         };
         return await ChangeEntryAsync(target, "event_acknowledgement", itemId, sql, values,
-            request is null ? [] : [toId], request is null ? [] : [fromId], ct);
+            toId is { } to ? [to] : [], fromId is { } from ? [from] : [], ct);
     }
 
     /// <summary>One entry of a relation, with the people and institutions it names locked until the commit.</summary>

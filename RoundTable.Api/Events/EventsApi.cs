@@ -448,7 +448,7 @@ internal static class EventsApi
         {
             return (default, Problems.Validation(fromErrors.Concat(errors).ToDictionary()));
         }
-        return (await services.Commands.ChangeAcknowledgementAsync(target, itemId, request, from[0] ?? default, to[0] ?? default, ct), null);
+        return (await services.Commands.ChangeAcknowledgementAsync(target, itemId, request, from[0], to[0], ct), null);
     }
 
     // ---- the steps the handlers above share
