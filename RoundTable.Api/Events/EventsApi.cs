@@ -1,7 +1,6 @@
+using System.Text.Json.Nodes;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Caching;
 using RoundTable.Api.Concurrency;
@@ -24,7 +23,7 @@ namespace RoundTable.Api.Events;
 
 /// <summary>What the event handlers use.</summary>
 internal sealed record EventServices(
-    EventQueries Queries, EventCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+    EventQueries Queries, EventCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
 
 /// <summary>
 /// Events and what happened at them: anyone reads published events; a partner key creates the events its institution
@@ -402,7 +401,7 @@ internal static class EventsApi
             return (default, Problems.Validation(errors));
         }
         if (!target.Caller.IsAdmin && itemId is { } item && await services.Commands.GetOrganizerAsync(target.Id, item, ct) is { } json
-            && System.Text.Json.Nodes.JsonNode.Parse(json) is { } entry && entry["role"]!.GetValue<string>() is "organizer" or "co_organizer")
+            && JsonNode.Parse(json) is { } entry && entry["role"]!.GetValue<string>() is "organizer" or "co_organizer")
         {
             if (entry["institution"]!.GetValue<Guid>() != target.Caller.InstitutionId)
             {

@@ -1,7 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Caching;
 using RoundTable.Api.Concurrency;
@@ -22,7 +20,7 @@ namespace RoundTable.Api.Institutions;
 
 /// <summary>What the institution handlers use.</summary>
 internal sealed record InstitutionServices(
-    InstitutionQueries Queries, InstitutionCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+    InstitutionQueries Queries, InstitutionCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
 
 /// <summary>Institutions: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class InstitutionsApi

@@ -1,7 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Caching;
 using RoundTable.Api.Concurrency;
@@ -22,7 +20,7 @@ namespace RoundTable.Api.Recommendations;
 
 /// <summary>What the recommendation handlers use.</summary>
 internal sealed record RecommendationServices(
-    RecommendationQueries Queries, RecommendationCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+    RecommendationQueries Queries, RecommendationCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
 
 /// <summary>Recommendations: anyone reads them; a partner writes those of the events its institution organizes.</summary>
 internal static class RecommendationsApi
@@ -157,25 +155,9 @@ internal static class RecommendationsApi
     private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> PatchRecommendation(
         string idOrSlug, HttpContext context, [AsParameters] RecommendationServices services, IValidator<RecommendationWriteRequest> validator, CancellationToken ct)
     {
-        var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
-        var (target, refused) = problem is null ? await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct) : default;
-        if ((problem ?? refused) is { } notWritable)
-        {
-            return notWritable;
-        }
-        if (await services.Commands.GetWritableAsync(target.Id, ct) is not { } current)
-        {
-            return Problems.NotFound(Resource, idOrSlug);
-        }
-        if (target.IsStale(current.Version))
-        {
-            return Preconditions.Stale(); // an outdated view is reported before what its patch would break
-        }
-        var (request, errors) = await MergePatch.ApplyAsync(current.Map<RecommendationWriteRequest>(), patch!, validator, services.Json.Value.SerializerOptions, ct);
-        return errors is not null
-            ? Problems.Validation(errors)
-            // Conditional on the version the patch was applied to, even for If-Match: *.
-            : await ReplaceAsync(target with { Expected = current.Version }, request!, idOrSlug, context, services, ct);
+        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, RecommendationCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<RecommendationWriteRequest>(), row.Version) : null, ct);
+        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteRecommendation(

@@ -1,7 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Caching;
 using RoundTable.Api.Concurrency;
@@ -23,7 +21,7 @@ namespace RoundTable.Api.Speakers;
 
 /// <summary>What the speaker handlers use.</summary>
 internal sealed record SpeakerServices(
-    SpeakerQueries Queries, SpeakerCommands Commands, KeyResolver Resolver, ConditionalWrites Writes, IOptions<JsonOptions> Json);
+    SpeakerQueries Queries, SpeakerCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
 
 /// <summary>Speakers: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class SpeakersApi
