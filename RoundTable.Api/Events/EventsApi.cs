@@ -154,7 +154,7 @@ internal static class EventsApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<EventSummary>(query.Format, "events", queries.StreamAsync(query, ct).Select(r => r.Map<EventSummary>()));
+            return new ExportResult<EventSummary>(query.Format, "events", queries.StreamAsync(query, ct).MapEach(r => r.Map<EventSummary>()));
         }
         var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<EventSummary>());
         if (query.Includes.Count == 0 || page.Items.Count == 0)

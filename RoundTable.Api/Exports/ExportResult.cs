@@ -94,3 +94,15 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         await body.FlushAsync(ct);
     }
 }
+
+internal static class ExportRows
+{
+    /// <summary>The rows of an export as the items it writes, mapped one by one as they stream in.</summary>
+    public static async IAsyncEnumerable<T> MapEach<TRow, T>(this IAsyncEnumerable<TRow> rows, Func<TRow, T> map)
+    {
+        await foreach (var row in rows)
+        {
+            yield return map(row);
+        }
+    }
+}

@@ -97,7 +97,7 @@ internal static class InstitutionsApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<InstitutionSummary>(query.Format, "institutions", queries.StreamAsync(query, ct).Select(r => r.Map<InstitutionSummary>()));
+            return new ExportResult<InstitutionSummary>(query.Format, "institutions", queries.StreamAsync(query, ct).MapEach(r => r.Map<InstitutionSummary>()));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<InstitutionSummary>()));
     }

@@ -82,7 +82,7 @@ internal static class RecommendationsApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<RecommendationSummary>(query.Format, "recommendations", queries.StreamAsync(query, ct).Select(r => r.Map<RecommendationSummary>()));
+            return new ExportResult<RecommendationSummary>(query.Format, "recommendations", queries.StreamAsync(query, ct).MapEach(r => r.Map<RecommendationSummary>()));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<RecommendationSummary>()));
     }

@@ -37,7 +37,7 @@ internal static class SearchApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<SearchHit>(query.Format, "search", queries.StreamAsync(query, ct).Select(ToHit));
+            return new ExportResult<SearchHit>(query.Format, "search", queries.StreamAsync(query, ct).MapEach(ToHit));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), ToHit));
     }

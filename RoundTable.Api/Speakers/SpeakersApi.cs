@@ -95,7 +95,7 @@ internal static class SpeakersApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<SpeakerSummary>(query.Format, "speakers", queries.StreamAsync(query, ct).Select(r => r.Map<SpeakerSummary>()));
+            return new ExportResult<SpeakerSummary>(query.Format, "speakers", queries.StreamAsync(query, ct).MapEach(r => r.Map<SpeakerSummary>()));
         }
         var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<SpeakerSummary>());
         if (query.Includes.Count == 0 || page.Items.Count == 0)
