@@ -1,6 +1,8 @@
 using System.Globalization;
 using RoundTable.Api.ApiKeys;
 using RoundTable.Api.Database;
+using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Seeding;
 
@@ -34,7 +36,7 @@ internal static class Commands
                     Console.WriteLine("seed: the seed data set is loaded.");
                     return 0;
                 case "apikey":
-                    return await ApiKeyCommandAsync(app.Services.GetRequiredService<ApiKeyQueries>(), app.Services.GetRequiredService<ApiKeyCommands>(), args[1..], ct);
+                    return await ApiKeyCommandAsync(app.Services, args[1..], ct);
                 default:
                     return 2;
             }
@@ -53,8 +55,10 @@ internal static class Commands
         """;
 
     /// <summary>Key management; `create` prints the new key alone on its last line, and only then.</summary>
-    private static async Task<int> ApiKeyCommandAsync(ApiKeyQueries queries, ApiKeyCommands keys, string[] args, CancellationToken ct)
+    private static async Task<int> ApiKeyCommandAsync(IServiceProvider services, string[] args, CancellationToken ct)
     {
+        var queries = services.GetRequiredService<ApiKeyQueries>();
+        var keys = services.GetRequiredService<ApiKeyCommands>();
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         switch (args.FirstOrDefault())
         {
@@ -68,7 +72,7 @@ internal static class Commands
                     return 2;
                 }
                 Guid? institution = null;
-                if (slug is not null && (institution = await queries.FindInstitutionAsync(slug, ct)) is null)
+                if (slug is not null && (institution = await services.GetRequiredService<KeyResolver>().FindAsync(InstitutionQueries.Key, new ResourceKey(null, slug), ct)) is null)
                 {
                     await Console.Error.WriteLineAsync($"apikey: there is no institution '{slug}'.");
                     return 1;

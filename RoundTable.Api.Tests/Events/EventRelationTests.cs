@@ -51,6 +51,22 @@ public sealed class EventRelationTests : WriteApiTest
     }
 
     [Fact]
+    public async Task Every_unknown_reference_of_an_entry_is_named_at_once_by_its_json_path_and_nothing_changes()
+    {
+        var before = await DatabaseFingerprintAsync();
+        using var participant = await SendAsync(HttpMethod.Post, $"{RoundTable}/participants", IituKey,
+            new { speaker = "no-such-person", role = "guest", institutions = new[] { "no-such-institution" } }, "\"1\"");
+        var problem = await ProblemAsync(participant, HttpStatusCode.BadRequest);
+        Assert.Equal(["institutions[0]", "speaker"], problem.Errors!.Keys.Order());
+        Assert.Equal("There is no institution 'no-such-institution'.", Assert.Single(problem.Errors["institutions[0]"]));
+
+        using var acknowledgement = await SendAsync(HttpMethod.Post, $"{RoundTable}/acknowledgements", IituKey,
+            new { from = "no-such-institution", to = "no-such-person", kind = "award" }, "\"1\"");
+        Assert.Equal(["from", "to"], (await ProblemAsync(acknowledgement, HttpStatusCode.BadRequest)).Errors!.Keys.Order());
+        Assert.Equal(before, await DatabaseFingerprintAsync());
+    }
+
+    [Fact]
     public async Task Organizers_quotes_and_acknowledgements_are_written_the_same_way()
     {
         using var organizer = await SendAsync(HttpMethod.Post, $"{RoundTable}/organizers", AdminKey, new { institution = "seoul-national-university", role = "partner" }, "\"1\"");

@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RoundTable.Api.ApiKeys;
+using RoundTable.Api.Database;
+using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 
 namespace RoundTable.Api.Tests.Infrastructure;
 
@@ -23,9 +26,9 @@ public abstract class WriteApiTest : ApiTest
     {
         await base.InitializeAsync();
         var keys = Factory.Services.GetRequiredService<ApiKeyCommands>();
-        var institutions = Factory.Services.GetRequiredService<ApiKeyQueries>();
-        var iitu = (await institutions.FindInstitutionAsync("iitu", CancellationToken.None))!.Value;
-        var snu = (await institutions.FindInstitutionAsync("seoul-national-university", CancellationToken.None))!.Value;
+        var resolver = Factory.Services.GetRequiredService<KeyResolver>();
+        var iitu = (await resolver.FindAsync(InstitutionQueries.Key, new ResourceKey(null, "iitu"), CancellationToken.None))!.Value;
+        var snu = (await resolver.FindAsync(InstitutionQueries.Key, new ResourceKey(null, "seoul-national-university"), CancellationToken.None))!.Value;
         var admin = await keys.CreateAsync("test admin", ApiKeyRole.Admin, null, null, CancellationToken.None);
         (AdminKeyId, AdminKey) = (admin.Key.Id, admin.Secret);
         IituKey = (await keys.CreateAsync("iitu", ApiKeyRole.Partner, iitu, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None)).Secret;

@@ -17,7 +17,7 @@ internal sealed class ApiKeyQueries(NpgsqlDataSource dataSource)
         """;
 
     public Task<IReadOnlyList<ApiKeyRow>> ListAsync(PageRequest page, CancellationToken ct) =>
-        dataSource.QueryListAsync<ApiKeyRow>(new CommandDefinition(s_keysSql, page.Parameters(default), cancellationToken: ct));
+        dataSource.QueryListAsync<ApiKeyRow>(new CommandDefinition(s_keysSql, page.Parameters(), cancellationToken: ct));
 
     private static readonly string s_auditSql = $"""
         SELECT a.id, a.key_id, a.operation, a.resource_type, a.resource_id, a.version_before, a.version_after, a.occurred_at
@@ -28,13 +28,7 @@ internal sealed class ApiKeyQueries(NpgsqlDataSource dataSource)
 
     /// <summary>The audit log of every write, oldest first.</summary>
     public Task<IReadOnlyList<AuditEntryRow>> ListAuditAsync(PageRequest page, CancellationToken ct) =>
-        dataSource.QueryListAsync<AuditEntryRow>(new CommandDefinition(s_auditSql, page.Parameters(default), cancellationToken: ct));
-
-    private const string InstitutionSql = "SELECT id FROM institutions WHERE slug = @Slug AND deleted_at IS NULL";
-
-    /// <summary>The institution a partner key is made for (the command line names it by slug).</summary>
-    public Task<Guid?> FindInstitutionAsync(string slug, CancellationToken ct) =>
-        dataSource.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(InstitutionSql, new { Slug = slug }, cancellationToken: ct));
+        dataSource.QueryListAsync<AuditEntryRow>(new CommandDefinition(s_auditSql, page.Parameters(), cancellationToken: ct));
 }
 
 internal sealed class ApiKeyRow

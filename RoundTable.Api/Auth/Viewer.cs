@@ -3,19 +3,13 @@ using Dapper;
 namespace RoundTable.Api.Auth;
 
 /// <summary>
-/// Who is reading, for the queries that hide drafts: an unpublished event (and what hangs off it) is visible only to
-/// admins and to keys of its organizers or co-organizers. Anonymous and unknown callers see published events only;
-/// code running outside a request (commands, seeding) sees everything.
+/// Who is reading, for the queries whose answer depends on it (drafts: Events.EventQueries.Visible). Such SQL names
+/// the reader as <c>@ViewerAdmin::boolean</c> and <c>@ViewerInstitution::uuid</c>; <see cref="Command"/> binds them.
+/// Anonymous and unknown callers are neither admin nor of an institution; code running outside a request (commands,
+/// seeding) is admin.
 /// </summary>
 internal sealed class Viewer(IHttpContextAccessor accessor)
 {
-    /// <summary>True when event <c>e</c> is visible; run it through <see cref="Command"/>.</summary>
-    public const string CanSeeEvent = """
-        (e.published OR @ViewerAdmin::boolean OR EXISTS (
-            SELECT 1 FROM event_organizers vo
-            WHERE vo.event_id = e.id AND vo.institution_id = @ViewerInstitution::uuid AND vo.role IN ('organizer', 'co_organizer')))
-        """;
-
     /// <summary>
     /// The command for <paramref name="sql"/> and its <paramref name="parameters"/> as this viewer runs it. What the
     /// viewer may see is written into the statement as constants where it is the same for everyone alike (anonymous

@@ -1,6 +1,7 @@
 using Npgsql;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
+using RoundTable.Api.Events;
 
 namespace RoundTable.Api.Changes;
 
@@ -21,7 +22,7 @@ internal sealed class ChangeQueries(NpgsqlDataSource dataSource, Viewer viewer)
           -- A draft's changes go to those who may see it; the deletions of an unpublished event (for_outsiders) go to
           -- those who no longer may.
           AND (c.event_id IS NULL
-               OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {Viewer.CanSeeEvent}) <> c.for_outsiders)
+               OR EXISTS (SELECT 1 FROM events e WHERE e.id = c.event_id AND {EventQueries.Visible}) <> c.for_outsiders)
           -- Changes of who sees a draft (its organizers changed) go to the institution concerned.
           AND (c.for_institution IS NULL OR c.for_institution = @ViewerInstitution::uuid)
         ORDER BY c.tx, c.seq

@@ -14,11 +14,13 @@ internal sealed record KeyLookup(string Resource, string Table, string Alias, st
     /// <summary>The live, visible rows of the table (deleted rows keep a tombstone and are not found).</summary>
     public string Where { get; } = (SoftDeleted ? $"{Alias}.deleted_at IS NULL AND " : "") + Visible;
 
+    /// <summary>The live, visible row @Id or @Slug names: the condition of every item query (KeyedSql splits it by kind of key).</summary>
+    public string KeyFilter => $"({Alias}.id = @Id::uuid OR {Alias}.slug = @Slug::text) AND {Where}";
+
     internal KeyedSql IdSql => field ??= Select($"{Alias}.id");
 
     /// <summary><paramref name="columns"/> of the row a key names, as one statement per kind of key.</summary>
-    public KeyedSql Select(string columns) =>
-        new($"SELECT {columns} FROM {Table} {Alias} WHERE ({Alias}.id = @Id::uuid OR {Alias}.slug = @Slug::text) AND {Where}");
+    public KeyedSql Select(string columns) => new($"SELECT {columns} FROM {Table} {Alias} WHERE {KeyFilter}");
 }
 
 /// <summary>

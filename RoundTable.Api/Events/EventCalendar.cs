@@ -6,7 +6,9 @@ using Ical.Net.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using RoundTable.Api.Caching;
+using RoundTable.Api.Database;
 using RoundTable.Api.Errors;
+using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 using RoundTable.Api.OpenApi;
 using RoundTable.Api.Paging;
@@ -22,10 +24,21 @@ internal static class EventCalendar
     private const int Batch = 500;
     private static readonly string[] s_notForFeeds = ["limit", "cursor", "include", "format"];
 
-    /// <summary>The events a speaker took part in (<c>participant</c>), or an institution was involved in (<c>institution</c>).</summary>
-    public static Results<CalendarResult, ProblemHttpResult> Of(
-        HttpContext context, EventQueries queries, string filter, Guid id, string name, CancellationToken ct) =>
-        Of(context, queries, new Dictionary<string, string> { [filter] = id.ToString() }, name, ct);
+    /// <summary>
+    /// The events of the resource <paramref name="idOrSlug"/> of <paramref name="subject"/> names, through the list's
+    /// <paramref name="filter"/>: those a speaker took part in (participant), or an institution was involved in.
+    /// </summary>
+    public static async Task<Results<CalendarResult, ProblemHttpResult>> OfAsync(HttpContext context, EventQueries queries,
+        KeyResolver resolver, KeyLookup subject, string filter, string idOrSlug, CancellationToken ct)
+    {
+        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
+        {
+            return problem!;
+        }
+        return await resolver.FindAsync(subject, key, ct) is { } id
+            ? Of(context, queries, new Dictionary<string, string> { [filter] = id.ToString() }, $"{subject.Resource}-{idOrSlug}", ct)
+            : Problems.NotFound(subject.Resource, idOrSlug);
+    }
 
     /// <summary>The events the request's list filters select, plus the <paramref name="fixedFilters"/>.</summary>
     public static Results<CalendarResult, ProblemHttpResult> Of(

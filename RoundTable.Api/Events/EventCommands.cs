@@ -13,9 +13,9 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
     private const string Type = "event";
 
     /// <summary>Organizers and co-organizers own an event; a partner institution listed on it does not.</summary>
-    public static readonly WriteRights Rights = new(EventQueries.Key, """
+    public static readonly WriteRights Rights = new(EventQueries.Key, $"""
         EXISTS (SELECT 1 FROM event_organizers wo
-                WHERE wo.event_id = e.id AND wo.institution_id = @ViewerInstitution::uuid AND wo.role IN ('organizer', 'co_organizer'))
+                WHERE wo.event_id = e.id AND wo.institution_id = @ViewerInstitution::uuid AND wo.role IN {EventQueries.OwnerRoles})
         """,
         "A partner key changes only events its institution organizes or co-organizes.");
 
@@ -115,13 +115,13 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
 
     private const string OrganizerDeleteSql = "DELETE FROM event_organizers WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
 
-    /// <summary>Adds (no <paramref name="itemId"/>), replaces or removes (no <paramref name="institutionId"/>) an organizer.</summary>
-    public async Task<WriteResult> ChangeOrganizerAsync(WriteTarget target, Guid? itemId, Guid? institutionId, OrganizerRole? role, CancellationToken ct)
-    {
-        var sql = institutionId is null ? OrganizerDeleteSql : itemId is null ? OrganizerInsertSql : OrganizerUpdateSql;
-        var values = institutionId is null ? null : new { InstitutionId = institutionId, Role = SnakeCaseEnum<OrganizerRole>.ToName(role!.Value) };
-        return await ChangeEntryAsync(target, "event_organizer", itemId, sql, values, [], institutionId is { } i ? [i] : [], ct);
-    }
+    /// <summary>Adds (no <paramref name="itemId"/>) or replaces an organizer.</summary>
+    public Task<WriteResult> ChangeOrganizerAsync(WriteTarget target, Guid? itemId, Guid institutionId, OrganizerRole role, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_organizer", itemId, itemId is null ? OrganizerInsertSql : OrganizerUpdateSql,
+            new { InstitutionId = institutionId, Role = SnakeCaseEnum<OrganizerRole>.ToName(role) }, [], [institutionId], ct);
+
+    public Task<WriteResult> RemoveOrganizerAsync(WriteTarget target, Guid itemId, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_organizer", itemId, OrganizerDeleteSql, null, [], [], ct);
 
     private const string ParticipantInsertSql = """
         WITH p AS (INSERT INTO event_participants (event_id, speaker_id, role) VALUES (@ParentId, @SpeakerId, @Role) RETURNING id),
@@ -142,17 +142,15 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
 
     private const string ParticipantDeleteSql = "DELETE FROM event_participants WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
 
-    /// <summary>Adds, replaces or removes (no <paramref name="speakerId"/>) a participant and the institutions they represented.</summary>
-    public async Task<WriteResult> ChangeParticipantAsync(
-        WriteTarget target, Guid? itemId, Guid? speakerId, ParticipantRole? role, IReadOnlyList<Guid> institutions, CancellationToken ct)
-    {
-        var sql = speakerId is null ? ParticipantDeleteSql : itemId is null ? ParticipantInsertSql : ParticipantUpdateSql;
-        var values = speakerId is null ? null : new
-        {
-            SpeakerId = speakerId, Role = SnakeCaseEnum<ParticipantRole>.ToName(role!.Value), Institutions = institutions.ToArray(),
-        };
-        return await ChangeEntryAsync(target, "event_participant", itemId, sql, values, speakerId is { } s ? [s] : [], institutions, ct);
-    }
+    /// <summary>Adds (no <paramref name="itemId"/>) or replaces a participant and the institutions they represented.</summary>
+    public Task<WriteResult> ChangeParticipantAsync(
+        WriteTarget target, Guid? itemId, Guid speakerId, ParticipantRole role, IReadOnlyList<Guid> institutions, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_participant", itemId, itemId is null ? ParticipantInsertSql : ParticipantUpdateSql,
+            new { SpeakerId = speakerId, Role = SnakeCaseEnum<ParticipantRole>.ToName(role), Institutions = institutions.ToArray() },
+            [speakerId], institutions, ct);
+
+    public Task<WriteResult> RemoveParticipantAsync(WriteTarget target, Guid itemId, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_participant", itemId, ParticipantDeleteSql, null, [], [], ct);
 
     private const string QuoteInsertSql = "INSERT INTO event_quotes (event_id, speaker_id, text) VALUES (@ParentId, @SpeakerId, @Text) RETURNING id";
 
@@ -162,13 +160,13 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
 
     private const string QuoteDeleteSql = "DELETE FROM event_quotes WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
 
-    /// <summary>Adds, replaces or removes (no <paramref name="speakerId"/>) a quote.</summary>
-    public async Task<WriteResult> ChangeQuoteAsync(WriteTarget target, Guid? itemId, Guid? speakerId, LocalizedText? text, CancellationToken ct)
-    {
-        var sql = speakerId is null ? QuoteDeleteSql : itemId is null ? QuoteInsertSql : QuoteUpdateSql;
-        var values = speakerId is null ? null : new { SpeakerId = speakerId, Text = text };
-        return await ChangeEntryAsync(target, "event_quote", itemId, sql, values, speakerId is { } s ? [s] : [], [], ct);
-    }
+    /// <summary>Adds (no <paramref name="itemId"/>) or replaces a quote.</summary>
+    public Task<WriteResult> ChangeQuoteAsync(WriteTarget target, Guid? itemId, Guid speakerId, LocalizedText text, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_quote", itemId, itemId is null ? QuoteInsertSql : QuoteUpdateSql,
+            new { SpeakerId = speakerId, Text = text }, [speakerId], [], ct);
+
+    public Task<WriteResult> RemoveQuoteAsync(WriteTarget target, Guid itemId, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_quote", itemId, QuoteDeleteSql, null, [], [], ct);
 
     private const string AcknowledgementInsertSql = """
         INSERT INTO event_acknowledgements (event_id, from_institution_id, to_speaker_id, kind, description)
@@ -182,18 +180,15 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
 
     private const string AcknowledgementDeleteSql = "DELETE FROM event_acknowledgements WHERE id = @ItemId AND event_id = @ParentId RETURNING id";
 
-    /// <summary>Adds, replaces or removes (no <paramref name="request"/>) an acknowledgement from <paramref name="fromId"/> to <paramref name="toId"/>.</summary>
-    public async Task<WriteResult> ChangeAcknowledgementAsync(
-        WriteTarget target, Guid? itemId, EventAcknowledgementRequest? request, Guid? fromId, Guid? toId, CancellationToken ct)
-    {
-        var sql = request is null ? AcknowledgementDeleteSql : itemId is null ? AcknowledgementInsertSql : AcknowledgementUpdateSql;
-        var values = request is null ? null : new
-        {
-            FromId = fromId, ToId = toId, Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value), request.Description,
-        };
-        return await ChangeEntryAsync(target, "event_acknowledgement", itemId, sql, values,
-            toId is { } to ? [to] : [], fromId is { } from ? [from] : [], ct);
-    }
+    /// <summary>Adds (no <paramref name="itemId"/>) or replaces an acknowledgement from <paramref name="fromId"/> to <paramref name="toId"/>.</summary>
+    public Task<WriteResult> ChangeAcknowledgementAsync(
+        WriteTarget target, Guid? itemId, EventAcknowledgementRequest request, Guid fromId, Guid toId, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_acknowledgement", itemId, itemId is null ? AcknowledgementInsertSql : AcknowledgementUpdateSql,
+            new { FromId = fromId, ToId = toId, Kind = SnakeCaseEnum<AcknowledgementKind>.ToName(request.Kind!.Value), request.Description },
+            [toId], [fromId], ct);
+
+    public Task<WriteResult> RemoveAcknowledgementAsync(WriteTarget target, Guid itemId, CancellationToken ct) =>
+        ChangeEntryAsync(target, "event_acknowledgement", itemId, AcknowledgementDeleteSql, null, [], [], ct);
 
     /// <summary>One entry of a relation, with the people and institutions it names locked until the commit.</summary>
     private async Task<WriteResult> ChangeEntryAsync(WriteTarget target, string entryType, Guid? itemId, string sql, object? values,

@@ -16,15 +16,28 @@ namespace RoundTable.Api.Events;
 /// <summary>The reads of events: each query beside the method that runs it.</summary>
 internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
 {
+    /// <summary>The roles that own an event (see its draft, change it, write its recommendations); a partner does not.</summary>
+    internal const string OwnerRoles = "('organizer', 'co_organizer')";
+
+    /// <summary>
+    /// True when event <c>e</c> is visible to the reader: a draft (unpublished) only to admins and to keys of its owners.
+    /// Run it through <see cref="Viewer.Command"/>.
+    /// </summary>
+    internal const string Visible = $"""
+        (e.published OR @ViewerAdmin::boolean OR EXISTS (
+            SELECT 1 FROM event_organizers vo
+            WHERE vo.event_id = e.id AND vo.institution_id = @ViewerInstitution::uuid AND vo.role IN {OwnerRoles}))
+        """;
+
     /// <summary>How events are found by id or slug: deleted ones are not, nor drafts the caller may not see.</summary>
-    public static readonly KeyLookup Key = new("event", "events", "e", Viewer.CanSeeEvent);
+    public static readonly KeyLookup Key = new("event", "events", "e", Visible);
 
     internal const string SummaryColumns = """
         e.id, e.slug, e.title, e.kind, e.status, e.start_date, e.end_date, e.starts_at, e.ends_at, e.time_zone,
         e.city, e.country, e.published, e.created_at, e.updated_at, e.version
         """;
 
-    internal const string ListBase = $"e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
+    internal const string ListBase = $"e.deleted_at IS NULL AND {Visible}";
 
     /// <summary>Filters, sorts and search of GET /events (and its exports and calendars).</summary>
     public static readonly ListSpec List = new("event", "e",
@@ -74,8 +87,7 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
 
     private static string ListSql(ListQuery query) => query.Sql($"SELECT {SummaryColumns}", "events e", ListBase);
 
-    // Deleted rows keep a tombstone (deleted_at) and answer 404.
-    private const string KeyFilter = $"(e.id = @Id::uuid OR e.slug = @Slug::text) AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent}";
+    private static readonly string s_keyFilter = Key.KeyFilter;
 
     private const string OrganizersSelect = $"""
         SELECT o.id, o.event_id, o.role, {Sql.InstitutionRef}
@@ -107,34 +119,34 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
     internal static readonly KeyedSql Details = new($"""
         SELECT {SummaryColumns}, e.venue, e.summary, e.source_url, {Sql.Source}
         FROM events e LEFT JOIN sources s ON s.id = e.source_id
-        WHERE {KeyFilter};
+        WHERE {s_keyFilter};
 
         {OrganizersSelect}
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY array_position(ARRAY['organizer', 'co_organizer', 'partner'], o.role), o.id;
 
         {ParticipantsSelect}
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY p.id;
 
         {ParticipantInstitutionsSelect}
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY pi.participant_id, pi.created_at, i.id;
 
         SELECT q.id, q.text, {Sql.SpeakerRef}
         FROM event_quotes q JOIN events e ON e.id = q.event_id JOIN speakers sp ON sp.id = q.speaker_id
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY q.id;
 
         SELECT a.id, a.kind, a.description, {Sql.InstitutionRef}, {Sql.SpeakerRef}
         FROM event_acknowledgements a JOIN events e ON e.id = a.event_id
              JOIN institutions i ON i.id = a.from_institution_id JOIN speakers sp ON sp.id = a.to_speaker_id
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY a.id;
 
         {RecommendationsSelect}
         JOIN events e ON e.id = r.event_id
-        WHERE {KeyFilter} AND r.deleted_at IS NULL
+        WHERE {s_keyFilter} AND r.deleted_at IS NULL
         ORDER BY r.id;
         """);
 

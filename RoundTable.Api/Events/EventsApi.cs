@@ -22,8 +22,12 @@ using RoundTable.Api.Validation;
 namespace RoundTable.Api.Events;
 
 /// <summary>What the event handlers use.</summary>
-internal sealed record EventServices(
-    EventQueries Queries, EventCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
+internal sealed record EventServices(EventQueries Queries, EventCommands Commands, KeyResolver Resolver, ConditionalWrites Writes)
+{
+    /// <summary>An event as a write leaves it, for the answer (null when the caller can no longer see it).</summary>
+    public async Task<EventResponse?> ReadAsync(Guid id, CancellationToken ct) =>
+        await Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? EventMappings.ToResponse(details) : null;
+}
 
 /// <summary>
 /// Events and what happened at them: anyone reads published events; a partner key creates the events its institution
@@ -70,76 +74,72 @@ internal static class EventsApi
                 + "each with organizer, participants as attendees, location, URL, status and time zone. Subscribe to it from a calendar.")
             .WithMetadata(EventQueries.List, new CalendarDoc()).WithReadProblems(item: false);
 
-        var writes = routes.MapGroup("/api/v1/events").WithTags("Events").RequireKey();
+        var writes = routes.MapGroup("/api/v1/events").WithTags("Events").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
         writes.MapPost("/", CreateEvent).WithName("createEvent")
             .WithSummary("Create an event")
             .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
-            .Validate<CreateEventRequest>().Idempotent().WithWriteProblems();
+            .Idempotent().WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
             .WithSummary("Replace an event's fields (If-Match required)")
-            .Validate<EventWriteRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
             .WithSummary("Change some of an event's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<EventWriteRequest>(MergePatch.MediaType)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteEvent).WithName("deleteEvent")
             .WithSummary("Delete an event and its recommendations (If-Match required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
 
         // The relations are parts of the event: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/organizers", AddOrganizer).WithName("addEventOrganizer")
             .WithSummary("Add to an event's organizers (If-Match of the parent required)")
-            .Validate<EventOrganizerRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/organizers/{itemId:guid}", ReplaceOrganizer).WithName("replaceEventOrganizer")
             .WithSummary("Replace an entry of an event's organizers (If-Match of the parent required)")
-            .Validate<EventOrganizerRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/organizers/{itemId:guid}", PatchOrganizer).WithName("patchEventOrganizer")
             .WithSummary("Change an entry of an event's organizers with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventOrganizerRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventOrganizerRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/organizers/{itemId:guid}", RemoveOrganizer).WithName("removeEventOrganizer")
             .WithSummary("Remove an entry of an event's organizers (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/participants", AddParticipant).WithName("addEventParticipant")
             .WithSummary("Add to an event's participants (If-Match of the parent required)")
-            .Validate<EventParticipantRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/participants/{itemId:guid}", ReplaceParticipant).WithName("replaceEventParticipant")
             .WithSummary("Replace an entry of an event's participants (If-Match of the parent required)")
-            .Validate<EventParticipantRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/participants/{itemId:guid}", PatchParticipant).WithName("patchEventParticipant")
             .WithSummary("Change an entry of an event's participants with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventParticipantRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventParticipantRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/participants/{itemId:guid}", RemoveParticipant).WithName("removeEventParticipant")
             .WithSummary("Remove an entry of an event's participants (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/quotes", AddQuote).WithName("addEventQuote")
             .WithSummary("Add to an event's quotes (If-Match of the parent required)")
-            .Validate<EventQuoteRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/quotes/{itemId:guid}", ReplaceQuote).WithName("replaceEventQuote")
             .WithSummary("Replace an entry of an event's quotes (If-Match of the parent required)")
-            .Validate<EventQuoteRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/quotes/{itemId:guid}", PatchQuote).WithName("patchEventQuote")
             .WithSummary("Change an entry of an event's quotes with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventQuoteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventQuoteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/quotes/{itemId:guid}", RemoveQuote).WithName("removeEventQuote")
             .WithSummary("Remove an entry of an event's quotes (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/acknowledgements", AddAcknowledgement).WithName("addEventAcknowledgement")
             .WithSummary("Add to an event's acknowledgements (If-Match of the parent required)")
-            .Validate<EventAcknowledgementRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/acknowledgements/{itemId:guid}", ReplaceAcknowledgement).WithName("replaceEventAcknowledgement")
             .WithSummary("Replace an entry of an event's acknowledgements (If-Match of the parent required)")
-            .Validate<EventAcknowledgementRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/acknowledgements/{itemId:guid}", PatchAcknowledgement).WithName("patchEventAcknowledgement")
             .WithSummary("Change an entry of an event's acknowledgements with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/acknowledgements/{itemId:guid}", RemoveAcknowledgement).WithName("removeEventAcknowledgement")
             .WithSummary("Remove an entry of an event's acknowledgements (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         return routes;
     }
 
@@ -224,7 +224,176 @@ internal static class EventsApi
     private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> CreateEvent(
         CreateEventRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
     {
-        var caller = Caller.From(context.User);
+        var write = await CreateAsync(request, Caller.From(context.User), services, ct);
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, request.Slug!, id => $"/api/v1/events/{id}", id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceEvent(
+        string idOrSlug, EventWriteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchEvent(
+        string idOrSlug, HttpContext context, [AsParameters] EventServices services, IValidator<EventWriteRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, EventCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(
+        string idOrSlug, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await services.Commands.DeleteAsync(target, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
+    }
+
+    // ---- relations: POST /{idOrSlug}/{relation}, and PUT, PATCH, DELETE /{idOrSlug}/{relation}/{itemId}
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddOrganizer(
+        string idOrSlug, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteOrganizerAsync(target, null, request, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/events/{idOrSlug}", id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceOrganizer(
+        string idOrSlug, Guid itemId, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteOrganizerAsync(target, itemId, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchOrganizer(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventOrganizerRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "organizer", validator,
+            id => services.Commands.GetOrganizerAsync(id, itemId, ct), ct);
+        WriteAnswer write = problem is null ? await WriteOrganizerAsync(target, itemId, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOrganizer(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        problem ??= await GuardOwnersAsync(target, itemId, null, null, services, ct);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveOrganizerAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddParticipant(
+        string idOrSlug, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteParticipantAsync(target, null, request, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/events/{idOrSlug}", id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceParticipant(
+        string idOrSlug, Guid itemId, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteParticipantAsync(target, itemId, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchParticipant(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventParticipantRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "participant", validator,
+            id => services.Commands.GetParticipantAsync(id, itemId, ct), ct);
+        WriteAnswer write = problem is null ? await WriteParticipantAsync(target, itemId, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveParticipant(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveParticipantAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddQuote(
+        string idOrSlug, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteQuoteAsync(target, null, request, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/events/{idOrSlug}", id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceQuote(
+        string idOrSlug, Guid itemId, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteQuoteAsync(target, itemId, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchQuote(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventQuoteRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "quote", validator,
+            id => services.Commands.GetQuoteAsync(id, itemId, ct), ct);
+        WriteAnswer write = problem is null ? await WriteQuoteAsync(target, itemId, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveQuote(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveQuoteAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
+    }
+
+    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddAcknowledgement(
+        string idOrSlug, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteAcknowledgementAsync(target, null, request, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/events/{idOrSlug}", id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceAcknowledgement(
+        string idOrSlug, Guid itemId, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await WriteAcknowledgementAsync(target, itemId, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchAcknowledgement(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventAcknowledgementRequest> validator, CancellationToken ct)
+    {
+        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "acknowledgement", validator,
+            id => services.Commands.GetAcknowledgementAsync(id, itemId, ct), ct);
+        WriteAnswer write = problem is null ? await WriteAcknowledgementAsync(target, itemId, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAcknowledgement(
+        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    {
+        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveAcknowledgementAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
+    }
+
+    // ---- each write after its target is found: what it refers to resolved (an unknown one is a 400 naming its field), then the change
+
+    /// <summary>The organizers resolved, listed once, the partner's own institution among the owners; then the event.</summary>
+    private static async Task<WriteAnswer> CreateAsync(
+        CreateEventRequest request, Caller caller, EventServices services, CancellationToken ct)
+    {
         var (institutions, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key,
             request.Organizers!.Select(o => o.Institution).ToList(), i => $"organizers[{i}].institution", ct);
         if (errors.Count > 0)
@@ -241,244 +410,74 @@ internal static class EventsApi
         {
             return Problems.Forbidden("A partner key creates events its own institution organizes: list it as organizer or co_organizer.");
         }
-        var result = await services.Commands.CreateAsync(request.Map<EventRow>(), organizers, caller.KeyId, ct);
-        var (ev, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/events/{result.Id}", ev);
+        return await services.Commands.CreateAsync(request.Map<EventRow>(), organizers, caller.KeyId, ct);
     }
 
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceEvent(
-        string idOrSlug, EventWriteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
+    /// <summary>A PUT from a client that does not know about drafts must not publish one: no "published" keeps it as it is.</summary>
+    private static async Task<WriteAnswer> UpdateAsync(
+        WriteTarget target, EventWriteRequest request, EventServices services, CancellationToken ct) =>
+        await services.Commands.UpdateAsync(target, request.Map<EventRow>(), request.Published, ct);
+
+    private static async Task<WriteAnswer> WriteOrganizerAsync(
+        WriteTarget target, Guid? itemId, EventOrganizerRequest request, EventServices services, CancellationToken ct)
     {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request.Institution], _ => "institution", ct);
+        var problem = errors.Count > 0 ? Problems.Validation(errors)
+            : itemId is { } item ? await GuardOwnersAsync(target, item, institution[0], request.Role, services, ct) : null;
+        return problem is not null ? problem
+            : await services.Commands.ChangeOrganizerAsync(target, itemId, institution[0]!.Value, request.Role!.Value, ct);
     }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchEvent(
-        string idOrSlug, HttpContext context, [AsParameters] EventServices services, IValidator<EventWriteRequest> validator, CancellationToken ct)
-    {
-        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, EventCommands.Rights, validator,
-            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(
-        string idOrSlug, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
-    }
-
-    // ---- relations: POST /{idOrSlug}/{relation}, and PUT, PATCH, DELETE /{idOrSlug}/{relation}/{itemId}
-
-    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddOrganizer(
-        string idOrSlug, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await CreatedAsync(await WriteOrganizerAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceOrganizer(
-        string idOrSlug, Guid itemId, EventOrganizerRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await OkAsync(await WriteOrganizerAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchOrganizer(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventOrganizerRequest> validator, CancellationToken ct)
-    {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "organizer", validator,
-            id => services.Commands.GetOrganizerAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await OkAsync(await WriteOrganizerAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveOrganizer(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : NoContent(await WriteOrganizerAsync(target, itemId, null, services, ct), idOrSlug, context);
-    }
-
-    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddParticipant(
-        string idOrSlug, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await CreatedAsync(await WriteParticipantAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceParticipant(
-        string idOrSlug, Guid itemId, EventParticipantRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await OkAsync(await WriteParticipantAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchParticipant(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventParticipantRequest> validator, CancellationToken ct)
-    {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "participant", validator,
-            id => services.Commands.GetParticipantAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await OkAsync(await WriteParticipantAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveParticipant(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : NoContent(await WriteParticipantAsync(target, itemId, null, services, ct), idOrSlug, context);
-    }
-
-    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddQuote(
-        string idOrSlug, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await CreatedAsync(await WriteQuoteAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceQuote(
-        string idOrSlug, Guid itemId, EventQuoteRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await OkAsync(await WriteQuoteAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchQuote(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventQuoteRequest> validator, CancellationToken ct)
-    {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "quote", validator,
-            id => services.Commands.GetQuoteAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await OkAsync(await WriteQuoteAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveQuote(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : NoContent(await WriteQuoteAsync(target, itemId, null, services, ct), idOrSlug, context);
-    }
-
-    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> AddAcknowledgement(
-        string idOrSlug, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await CreatedAsync(await WriteAcknowledgementAsync(target, null, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceAcknowledgement(
-        string idOrSlug, Guid itemId, EventAcknowledgementRequest request, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : await OkAsync(await WriteAcknowledgementAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchAcknowledgement(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventAcknowledgementRequest> validator, CancellationToken ct)
-    {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "acknowledgement", validator,
-            id => services.Commands.GetAcknowledgementAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await OkAsync(await WriteAcknowledgementAsync(target, itemId, request, services, ct), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAcknowledgement(
-        string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, CancellationToken ct)
-    {
-        var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, EventCommands.Rights, ct);
-        return problem is not null ? problem : NoContent(await WriteAcknowledgementAsync(target, itemId, null, services, ct), idOrSlug, context);
-    }
-
-    // ---- each relation's write: what the entry refers to resolved (an unknown one is a 400 naming its field), then the change
 
     /// <summary>
     /// A partner may not touch another owning institution's entry (organizer or co_organizer), nor remove or demote
     /// its own: either would take the event away from an institution that holds it.
     /// </summary>
-    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteOrganizerAsync(
-        WriteTarget target, Guid? itemId, EventOrganizerRequest? request, EventServices services, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> GuardOwnersAsync(
+        WriteTarget target, Guid itemId, Guid? newInstitution, OrganizerRole? newRole, EventServices services, CancellationToken ct)
     {
-        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.Institution], _ => "institution", ct);
-        if (errors.Count > 0)
+        if (target.Caller.IsAdmin || await services.Commands.GetOrganizerAsync(target.Id, itemId, ct) is not { } json
+            || JsonNode.Parse(json) is not { } entry || entry["role"]!.GetValue<string>() is not ("organizer" or "co_organizer"))
         {
-            return (default, Problems.Validation(errors));
+            return null; // not an owner's entry (or not there: the change answers 404)
         }
-        if (!target.Caller.IsAdmin && itemId is { } item && await services.Commands.GetOrganizerAsync(target.Id, item, ct) is { } json
-            && JsonNode.Parse(json) is { } entry && entry["role"]!.GetValue<string>() is "organizer" or "co_organizer")
+        if (entry["institution"]!.GetValue<Guid>() != target.Caller.InstitutionId)
         {
-            if (entry["institution"]!.GetValue<Guid>() != target.Caller.InstitutionId)
-            {
-                return (default, Problems.Forbidden("A partner key may not change or remove another organizing institution's entry."));
-            }
-            if (institution[0] != target.Caller.InstitutionId || request?.Role is not (OrganizerRole.Organizer or OrganizerRole.CoOrganizer))
-            {
-                return (default, Problems.Forbidden("A partner key may not remove or demote its own institution's organizer entry: it would lose the event."));
-            }
+            return Problems.Forbidden("A partner key may not change or remove another organizing institution's entry.");
         }
-        return (await services.Commands.ChangeOrganizerAsync(target, itemId, institution[0], request?.Role, ct), null);
+        return newInstitution != target.Caller.InstitutionId || newRole is not (OrganizerRole.Organizer or OrganizerRole.CoOrganizer)
+            ? Problems.Forbidden("A partner key may not remove or demote its own institution's organizer entry: it would lose the event.")
+            : null;
     }
 
-    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteParticipantAsync(
-        WriteTarget target, Guid? itemId, EventParticipantRequest? request, EventServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> WriteParticipantAsync(
+        WriteTarget target, Guid? itemId, EventParticipantRequest request, EventServices services, CancellationToken ct)
     {
-        var (speaker, speakerErrors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.Speaker], _ => "speaker", ct);
-        var (institutions, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [.. request?.Institutions ?? []], i => $"institutions[{i}]", ct);
+        var (speaker, speakerErrors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request.Speaker], _ => "speaker", ct);
+        var (institutions, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [.. request.Institutions ?? []], i => $"institutions[{i}]", ct);
         if (speakerErrors.Count + errors.Count > 0)
         {
-            return (default, Problems.Validation(speakerErrors.Concat(errors).ToDictionary()));
+            return Problems.Validation(speakerErrors.Concat(errors).ToDictionary());
         }
-        return (await services.Commands.ChangeParticipantAsync(target, itemId, speaker[0], request?.Role, [.. institutions.OfType<Guid>()], ct), null);
+        return await services.Commands.ChangeParticipantAsync(target, itemId, speaker[0]!.Value, request.Role!.Value, [.. institutions.OfType<Guid>()], ct);
     }
 
-    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteQuoteAsync(
-        WriteTarget target, Guid? itemId, EventQuoteRequest? request, EventServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> WriteQuoteAsync(
+        WriteTarget target, Guid? itemId, EventQuoteRequest request, EventServices services, CancellationToken ct)
     {
-        var (speaker, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.Speaker], _ => "speaker", ct);
-        if (errors.Count > 0)
-        {
-            return (default, Problems.Validation(errors));
-        }
-        return (await services.Commands.ChangeQuoteAsync(target, itemId, speaker[0], request?.Text, ct), null);
+        var (speaker, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request.Speaker], _ => "speaker", ct);
+        return errors.Count > 0 ? Problems.Validation(errors)
+            : await services.Commands.ChangeQuoteAsync(target, itemId, speaker[0]!.Value, request.Text!, ct);
     }
 
-    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteAcknowledgementAsync(
-        WriteTarget target, Guid? itemId, EventAcknowledgementRequest? request, EventServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> WriteAcknowledgementAsync(
+        WriteTarget target, Guid? itemId, EventAcknowledgementRequest request, EventServices services, CancellationToken ct)
     {
-        var (from, fromErrors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.From], _ => "from", ct);
-        var (to, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request?.To], _ => "to", ct);
+        var (from, fromErrors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request.From], _ => "from", ct);
+        var (to, errors) = await services.Resolver.ResolveAsync(SpeakerQueries.Key, [request.To], _ => "to", ct);
         if (fromErrors.Count + errors.Count > 0)
         {
-            return (default, Problems.Validation(fromErrors.Concat(errors).ToDictionary()));
+            return Problems.Validation(fromErrors.Concat(errors).ToDictionary());
         }
-        return (await services.Commands.ChangeAcknowledgementAsync(target, itemId, request, from[0], to[0], ct), null);
+        return await services.Commands.ChangeAcknowledgementAsync(target, itemId, request, from[0]!.Value, to[0]!.Value, ct);
     }
-
-    // ---- the steps the handlers above share
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> ReplaceAsync(
-        WriteTarget target, EventWriteRequest request, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
-    {
-        // A PUT from a client that does not know about drafts must not publish one: no "published" keeps it as it is.
-        var result = await services.Commands.UpdateAsync(target, request.Map<EventRow>(), request.Published, ct);
-        return await OkAsync((result, null), idOrSlug, context, services, ct);
-    }
-
-    private static async Task<Results<Created<EventResponse>, ProblemHttpResult>> CreatedAsync(
-        (WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
-    {
-        var (ev, problem) = write.Problem is null ? await ReadBackAsync(write.Result, idOrSlug, context, services, ct) : (null, write.Problem);
-        return problem is not null ? problem : TypedResults.Created($"/api/v1/events/{idOrSlug}", ev);
-    }
-
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> OkAsync(
-        (WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct)
-    {
-        var (ev, problem) = write.Problem is null ? await ReadBackAsync(write.Result, idOrSlug, context, services, ct) : (null, write.Problem);
-        return problem is not null ? problem : TypedResults.Ok(ev);
-    }
-
-    private static Results<NoContent, ProblemHttpResult> NoContent((WriteResult Result, ProblemHttpResult? Problem) write, string idOrSlug, HttpContext context) =>
-        write.Problem is not null ? write.Problem : ConditionalWrites.NoContent(context, write.Result, Resource, idOrSlug);
-
-    private static Task<(EventResponse? Event, ProblemHttpResult? Problem)> ReadBackAsync(
-        WriteResult result, string idOrSlug, HttpContext context, EventServices services, CancellationToken ct) =>
-        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
-            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? EventMappings.ToResponse(details) : null);
 }

@@ -116,13 +116,18 @@ internal sealed class InstitutionCommands(NpgsqlDataSource dataSource)
 
     private const string RankingDeleteSql = "DELETE FROM institution_rankings WHERE id = @ItemId AND institution_id = @ParentId RETURNING id";
 
-    /// <summary>Adds (no <paramref name="itemId"/>), replaces or removes (no <paramref name="request"/>) a ranking; the institution's version moves.</summary>
-    public async Task<WriteResult> ChangeRankingAsync(WriteTarget target, Guid? itemId, RankingRequest? request, CancellationToken ct)
+    /// <summary>Adds (no <paramref name="itemId"/>) or replaces a ranking; the institution's version moves.</summary>
+    public async Task<WriteResult> ChangeRankingAsync(WriteTarget target, Guid? itemId, RankingRequest request, CancellationToken ct)
     {
         await using var write = await AuditedWrite.BeginAsync(dataSource, target.Caller.KeyId, ct);
-        var sql = request is null ? RankingDeleteSql : itemId is null ? RankingInsertSql : RankingUpdateSql;
-        var values = request is null ? null : new { request.Ranking, request.Year, request.Subject, request.Rank };
-        return await write.CommitAsync(await write.ChangeEntryAsync("institutions", Type, target, "institution_ranking", itemId, sql, values));
+        return await write.CommitAsync(await write.ChangeEntryAsync("institutions", Type, target, "institution_ranking", itemId,
+            itemId is null ? RankingInsertSql : RankingUpdateSql, new { request.Ranking, request.Year, request.Subject, request.Rank }));
+    }
+
+    public async Task<WriteResult> RemoveRankingAsync(WriteTarget target, Guid itemId, CancellationToken ct)
+    {
+        await using var write = await AuditedWrite.BeginAsync(dataSource, target.Caller.KeyId, ct);
+        return await write.CommitAsync(await write.ChangeEntryAsync("institutions", Type, target, "institution_ranking", itemId, RankingDeleteSql, null));
     }
 
     private const string RankingSql = """

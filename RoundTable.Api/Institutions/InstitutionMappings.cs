@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Mapster;
 using RoundTable.Api.Json;
 using RoundTable.Api.LinkedData;
-using RoundTable.Api.Localization;
 using RoundTable.Api.Mapping;
 
 namespace RoundTable.Api.Institutions;

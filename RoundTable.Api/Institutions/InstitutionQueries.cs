@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
+using RoundTable.Api.Events;
 using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
@@ -54,16 +55,16 @@ internal sealed class InstitutionQueries(NpgsqlDataSource dataSource, Viewer vie
         FROM institutions i
              LEFT JOIN institutions pa ON pa.id = i.parent_id
              LEFT JOIN sources s ON s.id = i.source_id
-        WHERE (i.id = @Id::uuid OR i.slug = @Slug::text) AND i.deleted_at IS NULL;
+        WHERE {Key.KeyFilter};
 
         SELECT r.id, r.ranking, r.year, r.subject, r.rank
         FROM institution_rankings r JOIN institutions i ON i.id = r.institution_id
-        WHERE (i.id = @Id::uuid OR i.slug = @Slug::text) AND i.deleted_at IS NULL
+        WHERE {Key.KeyFilter}
         ORDER BY r.year DESC NULLS LAST, r.ranking, r.id;
 
         SELECT f.id, f.key, f.label, f.value, f.qualifier, f.as_of_year
         FROM institution_figures f JOIN institutions i ON i.id = f.institution_id
-        WHERE (i.id = @Id::uuid OR i.slug = @Slug::text) AND i.deleted_at IS NULL
+        WHERE {Key.KeyFilter}
         ORDER BY f.id;
         """);
 
@@ -104,7 +105,7 @@ internal sealed class InstitutionQueries(NpgsqlDataSource dataSource, Viewer vie
                array_agg(v.involvement ORDER BY array_position(
                    ARRAY['organizer', 'co_organizer', 'partner', 'represented'], v.involvement)) AS involvement
         FROM involvement v JOIN events e ON e.id = v.event_id
-        WHERE e.deleted_at IS NULL AND {Viewer.CanSeeEvent} AND {Sql.After("e")}
+        WHERE e.deleted_at IS NULL AND {EventQueries.Visible} AND {Sql.After("e")}
         GROUP BY e.id
         {Sql.PageOrder("e")}
         """;

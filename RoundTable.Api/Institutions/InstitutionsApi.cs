@@ -19,8 +19,12 @@ using RoundTable.Api.Validation;
 namespace RoundTable.Api.Institutions;
 
 /// <summary>What the institution handlers use.</summary>
-internal sealed record InstitutionServices(
-    InstitutionQueries Queries, InstitutionCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
+internal sealed record InstitutionServices(InstitutionQueries Queries, InstitutionCommands Commands, KeyResolver Resolver, ConditionalWrites Writes)
+{
+    /// <summary>An institution as a write leaves it, for the answer.</summary>
+    public async Task<InstitutionResponse?> ReadAsync(Guid id, CancellationToken ct) =>
+        await Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? InstitutionMappings.ToResponse(details) : null;
+}
 
 /// <summary>Institutions: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class InstitutionsApi
@@ -56,33 +60,31 @@ internal static class InstitutionsApi
             .WithSummary("List the institutions that belong to an institution (e.g. a university's schools)")
             .WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey();
+        var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
         writes.MapPost("/", CreateInstitution).WithName("createInstitution").WithSummary("Create an institution")
-            .Validate<InstitutionWriteRequest>().Idempotent().WithWriteProblems();
+            .Idempotent().WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceInstitution).WithName("replaceInstitution").WithSummary("Replace an institution's fields (If-Match required)")
-            .Validate<InstitutionWriteRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution")
             .WithSummary("Change some of an institution's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<InstitutionWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<InstitutionWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteInstitution).WithName("deleteInstitution")
             .WithSummary("Delete an institution no live event, person or child institution refers to (If-Match required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
 
         // Rankings are part of their institution: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/rankings", AddRanking).WithName("addInstitutionRanking")
             .WithSummary("Add to an institution's rankings (If-Match of the parent required)")
-            .Validate<RankingRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/rankings/{itemId:guid}", ReplaceRanking).WithName("replaceInstitutionRanking")
             .WithSummary("Replace an entry of an institution's rankings (If-Match of the parent required)")
-            .Validate<RankingRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/rankings/{itemId:guid}", PatchRanking).WithName("patchInstitutionRanking")
             .WithSummary("Change an entry of an institution's rankings with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<RankingRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<RankingRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/rankings/{itemId:guid}", RemoveRanking).WithName("removeInstitutionRanking")
             .WithSummary("Remove an entry of an institution's rankings (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         return routes;
     }
 
@@ -118,19 +120,9 @@ internal static class InstitutionsApi
         return JsonLd.IsWanted(context.Request) ? JsonLd.Of(institution, context.Request) : TypedResults.Ok(institution);
     }
 
-    private static async Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
-        string idOrSlug, HttpContext context, KeyResolver resolver, EventQueries events, CancellationToken ct)
-    {
-        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
-        {
-            return problem!;
-        }
-        if (await resolver.FindAsync(InstitutionQueries.Key, key, ct) is not { } id)
-        {
-            return Problems.NotFound(Resource, idOrSlug);
-        }
-        return EventCalendar.Of(context, events, "institution", id, $"{Resource}-{idOrSlug}", ct);
-    }
+    private static Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
+        string idOrSlug, HttpContext context, EventQueries events, KeyResolver resolver, CancellationToken ct) =>
+        EventCalendar.OfAsync(context, events, resolver, InstitutionQueries.Key, "institution", idOrSlug, ct);
 
     private static async Task<Results<Ok<Page<InstitutionSpeakerResponse>>, ProblemHttpResult>> ListSpeakers(
         string idOrSlug, [AsParameters] PageQuery query, InstitutionQueries queries, KeyResolver resolver, CancellationToken ct)
@@ -170,21 +162,16 @@ internal static class InstitutionsApi
     private static async Task<Results<Created<InstitutionResponse>, ProblemHttpResult>> CreateInstitution(
         InstitutionWriteRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
-        var (row, problem) = await ToRowAsync(request, services.Resolver, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var result = await services.Commands.CreateAsync(row!, Caller.From(context.User).KeyId, ct);
-        var (institution, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/institutions/{result.Id}", institution);
+        var write = await CreateAsync(request, Caller.From(context.User), services, ct);
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, request.Slug!, id => $"/api/v1/institutions/{id}", id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceInstitution(
         string idOrSlug, InstitutionWriteRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchInstitution(
@@ -192,34 +179,34 @@ internal static class InstitutionsApi
     {
         var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, InstitutionCommands.Rights, validator,
             async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<InstitutionWriteRequest>(), row.Version) : null, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteInstitution(
         string idOrSlug, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
-        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
+        WriteAnswer write = problem is null ? await services.Commands.DeleteAsync(target, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
     }
+
+    // ---- rankings: POST /{idOrSlug}/rankings, and PUT, PATCH, DELETE /{idOrSlug}/rankings/{itemId}
 
     private static async Task<Results<Created<InstitutionResponse>, ProblemHttpResult>> AddRanking(
         string idOrSlug, RankingRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var result = await services.Commands.ChangeRankingAsync(target, null, request, ct);
-        var (institution, refused) = await ReadBackAsync(result, idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/institutions/{idOrSlug}", institution);
+        WriteAnswer write = problem is null ? await services.Commands.ChangeRankingAsync(target, null, request, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/institutions/{idOrSlug}", id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceRanking(
         string idOrSlug, Guid itemId, RankingRequest request, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceRankingAsync(target, itemId, request, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await services.Commands.ChangeRankingAsync(target, itemId, request, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchRanking(
@@ -227,35 +214,32 @@ internal static class InstitutionsApi
     {
         var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, InstitutionCommands.Rights, "ranking", validator,
             id => services.Commands.GetRankingAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await ReplaceRankingAsync(target, itemId, request!, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await services.Commands.ChangeRankingAsync(target, itemId, request!, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRanking(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] InstitutionServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, InstitutionCommands.Rights, ct);
-        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.ChangeRankingAsync(target, itemId, null, ct), Resource, idOrSlug);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveRankingAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
     }
 
-    // ---- the steps the handlers above share
+    // ---- each write after its target is found: what it refers to resolved (an unknown one is a 400 naming its field), then the change
 
-    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceAsync(
-        WriteTarget target, InstitutionWriteRequest request, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> CreateAsync(
+        InstitutionWriteRequest request, Caller caller, InstitutionServices services, CancellationToken ct)
     {
         var (row, problem) = await ToRowAsync(request, services.Resolver, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var (institution, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, row!, ct), idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Ok(institution);
+        return problem is not null ? problem : await services.Commands.CreateAsync(row!, caller.KeyId, ct);
     }
 
-    private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> ReplaceRankingAsync(
-        WriteTarget target, Guid itemId, RankingRequest request, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> UpdateAsync(
+        WriteTarget target, InstitutionWriteRequest request, InstitutionServices services, CancellationToken ct)
     {
-        var (institution, refused) = await ReadBackAsync(await services.Commands.ChangeRankingAsync(target, itemId, request, ct), idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Ok(institution);
+        var (row, problem) = await ToRowAsync(request, services.Resolver, ct);
+        return problem is not null ? problem : await services.Commands.UpdateAsync(target, row!, ct);
     }
 
     /// <summary>The row to write, with its parent (UUID or slug) resolved: an unknown one is a 400 naming "parent".</summary>
@@ -267,9 +251,4 @@ internal static class InstitutionsApi
         row.ParentId = parent[0];
         return errors.Count > 0 ? (null, Problems.Validation(errors)) : (row, null);
     }
-
-    private static Task<(InstitutionResponse? Institution, ProblemHttpResult? Problem)> ReadBackAsync(
-        WriteResult result, string idOrSlug, HttpContext context, InstitutionServices services, CancellationToken ct) =>
-        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
-            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? InstitutionMappings.ToResponse(details) : null);
 }

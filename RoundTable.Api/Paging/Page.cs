@@ -37,6 +37,9 @@ internal readonly record struct PageRequest(int Limit, Guid? After, DateTime? Up
     /// <summary>The parameters of a relation list's statement (Database.Sql.After and PageOrder) under parent @ParentId.</summary>
     public object Parameters(Guid parentId) => new { ParentId = parentId, After, UpdatedSince, Fetch = FetchCount };
 
+    /// <summary>The parameters of a list that has no parent (Database.Sql.After and PageOrder).</summary>
+    public object Parameters() => new { After, UpdatedSince, Fetch = FetchCount };
+
     public Page<T> ToPage<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, Guid> key, Func<TRow, T> map)
     {
         var hasMore = rows.Count > Limit;

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using RoundTable.Api.Concurrency;
 using RoundTable.Api.Database;
+using RoundTable.Api.Events;
 using RoundTable.Api.Localization;
 
 namespace RoundTable.Api.Recommendations;
@@ -13,7 +14,7 @@ internal sealed class RecommendationCommands(NpgsqlDataSource dataSource)
 
     /// <summary>A partner institution owns the recommendations of the events it organizes or co-organizes.</summary>
     private static string Organizes(string eventId, string institution) =>
-        $"EXISTS (SELECT 1 FROM event_organizers wo WHERE wo.event_id = {eventId} AND wo.institution_id = {institution} AND wo.role IN ('organizer', 'co_organizer'))";
+        $"EXISTS (SELECT 1 FROM event_organizers wo WHERE wo.event_id = {eventId} AND wo.institution_id = {institution} AND wo.role IN {EventQueries.OwnerRoles})";
 
     public static readonly WriteRights Rights = new(RecommendationQueries.Key, Organizes("r.event_id", "@ViewerInstitution::uuid"),
         "A partner key changes only the recommendations of events its institution organizes or co-organizes.");

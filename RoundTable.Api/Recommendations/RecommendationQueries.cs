@@ -18,7 +18,7 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
     /// subquery, looked up per row through the events' primary key: as an EXISTS the planner may turn it into a hash
     /// join over every event when it misjudges how few rows a search finds.
     /// </summary>
-    private const string EventVisible = $"coalesce((SELECT {Viewer.CanSeeEvent} FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL), false)";
+    private const string EventVisible = $"coalesce((SELECT {EventQueries.Visible} FROM events e WHERE e.id = r.event_id AND e.deleted_at IS NULL), false)";
 
     /// <summary>How recommendations are found by id or slug (deleted ones, and those of hidden drafts, are not).</summary>
     public static readonly KeyLookup Key = new("recommendation", "recommendations", "r", EventVisible);
@@ -79,26 +79,26 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
 
     private static string ListSql(ListQuery query) => query.Sql(SummaryColumns, "recommendations r", ListBase);
 
-    private const string KeyFilter = $"(r.id = @Id::uuid OR r.slug = @Slug::text) AND r.deleted_at IS NULL AND {EventVisible}";
+    private static readonly string s_keyFilter = Key.KeyFilter;
 
     private static readonly KeyedSql s_detailsSql = new($"""
         SELECT r.id, r.slug, {Sql.EventRef}, r.title, r.body, r.target_audience, r.status,
                r.created_at, r.updated_at, r.version, {Sql.Source}
         FROM recommendations r JOIN events e ON e.id = r.event_id LEFT JOIN sources s ON s.id = r.source_id
-        WHERE {KeyFilter} AND e.deleted_at IS NULL;
+        WHERE {s_keyFilter} AND e.deleted_at IS NULL;
 
         SELECT t.slug, t.name
         FROM recommendation_themes rt JOIN themes t ON t.id = rt.theme_id JOIN recommendations r ON r.id = rt.recommendation_id
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY t.slug;
 
         {ProposersSelect}
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY p.id;
 
         SELECT c.status, c.changed_on, c.note
         FROM recommendation_status_changes c JOIN recommendations r ON r.id = c.recommendation_id
-        WHERE {KeyFilter}
+        WHERE {s_keyFilter}
         ORDER BY c.changed_on, c.id;
         """);
 
@@ -115,7 +115,7 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
     private static readonly KeyedSql s_eventSql = new($"""
         SELECT {EventQueries.SummaryColumns}
         FROM recommendations r JOIN events e ON e.id = r.event_id
-        WHERE {KeyFilter} AND e.deleted_at IS NULL
+        WHERE {s_keyFilter} AND e.deleted_at IS NULL
         """);
 
     /// <summary>The event a recommendation came out of.</summary>

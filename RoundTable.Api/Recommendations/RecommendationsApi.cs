@@ -19,8 +19,12 @@ using RoundTable.Api.Validation;
 namespace RoundTable.Api.Recommendations;
 
 /// <summary>What the recommendation handlers use.</summary>
-internal sealed record RecommendationServices(
-    RecommendationQueries Queries, RecommendationCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
+internal sealed record RecommendationServices(RecommendationQueries Queries, RecommendationCommands Commands, KeyResolver Resolver, ConditionalWrites Writes)
+{
+    /// <summary>A recommendation as a write leaves it, for the answer.</summary>
+    public async Task<RecommendationResponse?> ReadAsync(Guid id, CancellationToken ct) =>
+        await Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? RecommendationMappings.ToResponse(details) : null;
+}
 
 /// <summary>Recommendations: anyone reads them; a partner writes those of the events its institution organizes.</summary>
 internal static class RecommendationsApi
@@ -50,24 +54,23 @@ internal static class RecommendationsApi
         reads.MapGet("/{idOrSlug}/proposers", ListProposers).WithName("listRecommendationProposers")
             .WithSummary("List who proposed a recommendation").WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").RequireKey();
+        var writes = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
         writes.MapPost("/", CreateRecommendation).WithName("createRecommendation")
             .WithSummary("Create a recommendation of an event (status proposed, dated today)")
-            .Validate<RecommendationWriteRequest>().Idempotent().WithWriteProblems();
+            .Idempotent().WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceRecommendation).WithName("replaceRecommendation")
             .WithSummary("Replace a recommendation's fields, themes and proposers (If-Match required)")
-            .Validate<RecommendationWriteRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation")
             .WithSummary("Change some of a recommendation's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteRecommendation).WithName("deleteRecommendation")
             .WithSummary("Delete a recommendation (If-Match required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus")
             .WithSummary("Move a recommendation to a new status; the change is appended to its history (If-Match required)")
             .WithDescription("Allowed: proposed → accepted, in_progress or rejected; accepted → in_progress, implemented or rejected; in_progress → implemented or rejected. implemented and rejected are final.")
-            .Validate<StatusChangeRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         return routes;
     }
 
@@ -134,22 +137,16 @@ internal static class RecommendationsApi
     private static async Task<Results<Created<RecommendationResponse>, ProblemHttpResult>> CreateRecommendation(
         RecommendationWriteRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
     {
-        var caller = Caller.From(context.User);
-        var (row, problem) = await ToRowAsync(request, caller, services, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var result = await services.Commands.CreateAsync(row!, caller.KeyId, ct);
-        var (recommendation, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/recommendations/{result.Id}", recommendation);
+        var write = await CreateAsync(request, Caller.From(context.User), services, ct);
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, request.Slug!, id => $"/api/v1/recommendations/{id}", id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> ReplaceRecommendation(
         string idOrSlug, RecommendationWriteRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> PatchRecommendation(
@@ -157,62 +154,64 @@ internal static class RecommendationsApi
     {
         var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, RecommendationCommands.Rights, validator,
             async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<RecommendationWriteRequest>(), row.Version) : null, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteRecommendation(
         string idOrSlug, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
-        var result = problem is null ? await services.Commands.DeleteAsync(target, ct) : default;
-        if ((problem ?? result.Problem(Resource, idOrSlug)) is { } refused)
-        {
-            return refused;
-        }
-        context.SetETag(result.Version);
-        return TypedResults.NoContent();
+        WriteAnswer write = problem is null ? await services.Commands.DeleteAsync(target, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
     }
 
     private static async Task<Results<Created<RecommendationResponse>, ProblemHttpResult>> ChangeStatus(
         string idOrSlug, StatusChangeRequest request, HttpContext context, [AsParameters] RecommendationServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, RecommendationCommands.Rights, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        WriteAnswer write = problem is null ? await ChangeStatusAsync(target, request, idOrSlug, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, id => $"/api/v1/recommendations/{id}", id => services.ReadAsync(id, ct));
+    }
+
+    // ---- each write after its target is found: what it refers to resolved (an unknown one is a 400 naming its field), then the change
+
+    private static async Task<WriteAnswer> CreateAsync(
+        RecommendationWriteRequest request, Caller caller, RecommendationServices services, CancellationToken ct)
+    {
+        var (row, problem) = await ToRowAsync(request, caller, services, ct);
+        return problem is not null ? problem : await services.Commands.CreateAsync(row!, caller.KeyId, ct);
+    }
+
+    private static async Task<WriteAnswer> UpdateAsync(
+        WriteTarget target, RecommendationWriteRequest request, RecommendationServices services, CancellationToken ct)
+    {
+        var (row, problem) = await ToRowAsync(request, target.Caller, services, ct);
+        return problem is not null ? problem : await services.Commands.UpdateAsync(target, row!, ct);
+    }
+
+    /// <summary>
+    /// The move is checked against the recommendation's current status and last date, at the version it was read in:
+    /// an outdated view is reported first (412), and a concurrent change makes the write stale.
+    /// </summary>
+    private static async Task<WriteAnswer> ChangeStatusAsync(
+        WriteTarget target, StatusChangeRequest request, string idOrSlug, RecommendationServices services, CancellationToken ct)
+    {
         if (await services.Commands.GetWritableAsync(target.Id, ct) is not { } current)
         {
             return Problems.NotFound(Resource, idOrSlug);
         }
         if (target.IsStale(current.Version))
         {
-            return Preconditions.Stale(); // an outdated view is reported before what it asks for
+            return Preconditions.Stale();
         }
         var changedOn = request.ChangedOn ?? DateOnly.FromDateTime(DateTime.UtcNow);
         if (StatusTransitions.Refusal(current.Status, current.LastChangedOn, request.Status!.Value, changedOn) is { } errors)
         {
             return Problems.Validation(errors);
         }
-        // The transition was checked against this version: a concurrent change makes it stale (412).
-        var result = await services.Commands.ChangeStatusAsync(target with { Expected = current.Version },
-            SnakeCaseEnum<RecommendationStatus>.ToName(request.Status.Value), changedOn, request.Note, ct);
-        var (recommendation, refused) = await ReadBackAsync(result, idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/recommendations/{result.Id}", recommendation);
-    }
-
-    // ---- the steps the handlers above share
-
-    private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> ReplaceAsync(
-        WriteTarget target, RecommendationWriteRequest request, string idOrSlug, HttpContext context, RecommendationServices services, CancellationToken ct)
-    {
-        var (row, problem) = await ToRowAsync(request, target.Caller, services, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var (recommendation, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, row!, ct), idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Ok(recommendation);
+        var status = SnakeCaseEnum<RecommendationStatus>.ToName(request.Status.Value);
+        return await services.Commands.ChangeStatusAsync(target with { Expected = current.Version }, status, changedOn, request.Note, ct);
     }
 
     /// <summary>
@@ -249,19 +248,5 @@ internal static class RecommendationsApi
         row.ThemeIds = themes.Select(t => t!.Value).ToList();
         row.Proposers = resolved;
         return (row, null);
-    }
-
-    /// <summary>After a write: why it did not happen, or the recommendation as it is now (with its new ETag).</summary>
-    private static async Task<(RecommendationResponse? Recommendation, ProblemHttpResult? Problem)> ReadBackAsync(
-        WriteResult result, string idOrSlug, HttpContext context, RecommendationServices services, CancellationToken ct)
-    {
-        if (result.Problem(Resource, idOrSlug) is { } problem)
-        {
-            return (null, problem);
-        }
-        context.SetETag(result.Version);
-        return await services.Queries.GetAsync(new ResourceKey(result.Id, null), ct) is { } details
-            ? (RecommendationMappings.ToResponse(details), null)
-            : (null, Problems.NotFound(Resource, idOrSlug));
     }
 }

@@ -84,20 +84,26 @@ internal sealed class SpeakerCommands(NpgsqlDataSource dataSource)
     private const string AffiliationDeleteSql = "DELETE FROM speaker_affiliations WHERE id = @ItemId AND speaker_id = @ParentId RETURNING id";
 
     /// <summary>
-    /// Adds (no <paramref name="itemId"/>), replaces or removes (no <paramref name="request"/>) an affiliation at
-    /// <paramref name="institutionId"/>, which stays locked until the commit; the speaker's version moves.
+    /// Adds (no <paramref name="itemId"/>) or replaces an affiliation at <paramref name="institutionId"/>, which stays
+    /// locked until the commit; the speaker's version moves.
     /// </summary>
     public async Task<WriteResult> ChangeAffiliationAsync(
-        WriteTarget target, Guid? itemId, AffiliationRequest? request, Guid? institutionId, CancellationToken ct)
+        WriteTarget target, Guid? itemId, AffiliationRequest request, Guid institutionId, CancellationToken ct)
     {
         await using var write = await AuditedWrite.BeginAsync(dataSource, target.Caller.KeyId, ct);
-        if (!await write.LockLiveAsync("institutions", institutionId is { } i ? [i] : []))
+        if (!await write.LockLiveAsync("institutions", [institutionId]))
         {
             return AuditedWrite.ReferenceGone;
         }
-        var sql = request is null ? AffiliationDeleteSql : itemId is null ? AffiliationInsertSql : AffiliationUpdateSql;
-        var values = request is null ? null : new { InstitutionId = institutionId, request.Position, request.StartDate, request.EndDate };
-        return await write.CommitAsync(await write.ChangeEntryAsync("speakers", Type, target, "speaker_affiliation", itemId, sql, values));
+        return await write.CommitAsync(await write.ChangeEntryAsync("speakers", Type, target, "speaker_affiliation", itemId,
+            itemId is null ? AffiliationInsertSql : AffiliationUpdateSql,
+            new { InstitutionId = institutionId, request.Position, request.StartDate, request.EndDate }));
+    }
+
+    public async Task<WriteResult> RemoveAffiliationAsync(WriteTarget target, Guid itemId, CancellationToken ct)
+    {
+        await using var write = await AuditedWrite.BeginAsync(dataSource, target.Caller.KeyId, ct);
+        return await write.CommitAsync(await write.ChangeEntryAsync("speakers", Type, target, "speaker_affiliation", itemId, AffiliationDeleteSql, null));
     }
 
     private const string AffiliationSql = """

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
+using RoundTable.Api.Events;
 using RoundTable.Api.Http;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
@@ -37,7 +38,7 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
             new ReferenceFilter("event", "People who took part in an event (UUID or slug).", $$"""
                 EXISTS (SELECT 1 FROM event_participants fp JOIN events e ON e.id = fp.event_id
                         WHERE fp.speaker_id = sp.id AND (e.id = {id} OR e.slug = {slug}) AND e.deleted_at IS NULL
-                          AND {{Viewer.CanSeeEvent}})
+                          AND {{EventQueries.Visible}})
                 """),
         ],
         // Name, honorific and bio, or the position of an affiliation: each served by its own GIN index.
@@ -81,10 +82,10 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
     private static readonly KeyedSql s_detailsSql = new($"""
         SELECT {Columns}, {Sql.Source}
         FROM speakers sp LEFT JOIN sources s ON s.id = sp.source_id
-        WHERE (sp.id = @Id::uuid OR sp.slug = @Slug::text) AND sp.deleted_at IS NULL;
+        WHERE {Key.KeyFilter};
 
         {AffiliationsSelect}
-        WHERE (sp.id = @Id::uuid OR sp.slug = @Slug::text) AND sp.deleted_at IS NULL
+        WHERE {Key.KeyFilter}
         ORDER BY a.id;
         """);
 
@@ -106,7 +107,7 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
     private static readonly string s_eventsPageSql = $"""
         SELECT p.id, p.role, {Sql.EventRef}
         FROM event_participants p JOIN events e ON e.id = p.event_id
-        WHERE p.speaker_id = @ParentId AND e.deleted_at IS NULL AND {Viewer.CanSeeEvent} AND {Sql.After("p")}
+        WHERE p.speaker_id = @ParentId AND e.deleted_at IS NULL AND {EventQueries.Visible} AND {Sql.After("p")}
         {Sql.PageOrder("p")}
         """;
 

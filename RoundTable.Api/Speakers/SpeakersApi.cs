@@ -20,8 +20,12 @@ using RoundTable.Api.Validation;
 namespace RoundTable.Api.Speakers;
 
 /// <summary>What the speaker handlers use.</summary>
-internal sealed record SpeakerServices(
-    SpeakerQueries Queries, SpeakerCommands Commands, KeyResolver Resolver, ConditionalWrites Writes);
+internal sealed record SpeakerServices(SpeakerQueries Queries, SpeakerCommands Commands, KeyResolver Resolver, ConditionalWrites Writes)
+{
+    /// <summary>A speaker as a write leaves it, for the answer.</summary>
+    public async Task<SpeakerResponse?> ReadAsync(Guid id, CancellationToken ct) =>
+        await Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? SpeakerMappings.ToResponse(details) : null;
+}
 
 /// <summary>Speakers: anyone reads them; any key may create one; a partner changes those its institution's keys created.</summary>
 internal static class SpeakersApi
@@ -54,33 +58,31 @@ internal static class SpeakersApi
         reads.MapGet("/{idOrSlug}/affiliations", ListAffiliations).WithName("listSpeakerAffiliations")
             .WithSummary("List a speaker's affiliations").WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey();
+        var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
         writes.MapPost("/", CreateSpeaker).WithName("createSpeaker").WithSummary("Create a speaker")
-            .Validate<SpeakerWriteRequest>().Idempotent().WithWriteProblems();
+            .Idempotent().WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceSpeaker).WithName("replaceSpeaker").WithSummary("Replace a speaker's fields (If-Match required)")
-            .Validate<SpeakerWriteRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker")
             .WithSummary("Change some of a speaker's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<SpeakerWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<SpeakerWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteSpeaker).WithName("deleteSpeaker")
             .WithSummary("Delete a speaker no live event or recommendation names (If-Match required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
 
         // Affiliations are part of their speaker: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/affiliations", AddAffiliation).WithName("addSpeakerAffiliation")
             .WithSummary("Add to a speaker's affiliations (If-Match of the parent required)")
-            .Validate<AffiliationRequest>().Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent().WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/affiliations/{itemId:guid}", ReplaceAffiliation).WithName("replaceSpeakerAffiliation")
             .WithSummary("Replace an entry of a speaker's affiliations (If-Match of the parent required)")
-            .Validate<AffiliationRequest>().WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/affiliations/{itemId:guid}", PatchAffiliation).WithName("patchSpeakerAffiliation")
             .WithSummary("Change an entry of a speaker's affiliations with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<AffiliationRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<AffiliationRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/affiliations/{itemId:guid}", RemoveAffiliation).WithName("removeSpeakerAffiliation")
             .WithSummary("Remove an entry of a speaker's affiliations (If-Match of the parent required)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).WithWriteProblems(conditional: true);
+            .WithWriteProblems(conditional: true);
         return routes;
     }
 
@@ -126,19 +128,9 @@ internal static class SpeakersApi
         return JsonLd.IsWanted(context.Request) ? JsonLd.Of(speaker, context.Request) : TypedResults.Ok(speaker);
     }
 
-    private static async Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
-        string idOrSlug, HttpContext context, KeyResolver resolver, EventQueries events, CancellationToken ct)
-    {
-        if (!ResourceKey.TryParse(idOrSlug, out var key, out var problem))
-        {
-            return problem!;
-        }
-        if (await resolver.FindAsync(SpeakerQueries.Key, key, ct) is not { } id)
-        {
-            return Problems.NotFound(Resource, idOrSlug);
-        }
-        return EventCalendar.Of(context, events, "participant", id, $"{Resource}-{idOrSlug}", ct);
-    }
+    private static Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
+        string idOrSlug, HttpContext context, EventQueries events, KeyResolver resolver, CancellationToken ct) =>
+        EventCalendar.OfAsync(context, events, resolver, SpeakerQueries.Key, "participant", idOrSlug, ct);
 
     private static async Task<Results<Ok<Page<SpeakerEventResponse>>, ProblemHttpResult>> ListEvents(
         string idOrSlug, [AsParameters] PageQuery query, SpeakerQueries queries, KeyResolver resolver, CancellationToken ct)
@@ -167,16 +159,16 @@ internal static class SpeakersApi
     private static async Task<Results<Created<SpeakerResponse>, ProblemHttpResult>> CreateSpeaker(
         SpeakerWriteRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
-        var result = await services.Commands.CreateAsync(request.Map<SpeakerRow>(), Caller.From(context.User).KeyId, ct);
-        var (speaker, refused) = await ReadBackAsync(result, request.Slug!, context, services, ct);
-        return refused is not null ? refused : TypedResults.Created($"/api/v1/speakers/{result.Id}", speaker);
+        WriteAnswer write = await services.Commands.CreateAsync(request.Map<SpeakerRow>(), Caller.From(context.User).KeyId, ct);
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, request.Slug!, id => $"/api/v1/speakers/{id}", id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceSpeaker(
         string idOrSlug, SpeakerWriteRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await services.Commands.UpdateAsync(target, request.Map<SpeakerRow>(), ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchSpeaker(
@@ -184,30 +176,34 @@ internal static class SpeakersApi
     {
         var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, SpeakerCommands.Rights, validator,
             async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<SpeakerWriteRequest>(), row.Version) : null, ct);
-        return problem is not null ? problem : await ReplaceAsync(target, request!, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await services.Commands.UpdateAsync(target, request!.Map<SpeakerRow>(), ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSpeaker(
         string idOrSlug, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
-        return problem is not null ? problem : ConditionalWrites.NoContent(context, await services.Commands.DeleteAsync(target, ct), Resource, idOrSlug);
+        WriteAnswer write = problem is null ? await services.Commands.DeleteAsync(target, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
     }
+
+    // ---- affiliations: POST /{idOrSlug}/affiliations, and PUT, PATCH, DELETE /{idOrSlug}/affiliations/{itemId}
 
     private static async Task<Results<Created<SpeakerResponse>, ProblemHttpResult>> AddAffiliation(
         string idOrSlug, AffiliationRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
-        var (result, refused) = problem is null ? await WriteAffiliationAsync(target, null, request, services, ct) : (default, problem);
-        var (speaker, failed) = refused is null ? await ReadBackAsync(result, idOrSlug, context, services, ct) : (null, refused);
-        return failed is not null ? failed : TypedResults.Created($"/api/v1/speakers/{idOrSlug}", speaker);
+        WriteAnswer write = problem is null ? await WriteAffiliationAsync(target, null, request, services, ct) : problem;
+        return await ConditionalWrites.CreatedAsync(context, write, Resource, idOrSlug, _ => $"/api/v1/speakers/{idOrSlug}", id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAffiliation(
         string idOrSlug, Guid itemId, AffiliationRequest request, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
-        return problem is not null ? problem : await ReplaceAffiliationAsync(target, itemId, request, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await WriteAffiliationAsync(target, itemId, request, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchAffiliation(
@@ -215,48 +211,25 @@ internal static class SpeakersApi
     {
         var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, SpeakerCommands.Rights, "affiliation", validator,
             id => services.Commands.GetAffiliationAsync(id, itemId, ct), ct);
-        return problem is not null ? problem : await ReplaceAffiliationAsync(target, itemId, request!, idOrSlug, context, services, ct);
+        WriteAnswer write = problem is null ? await WriteAffiliationAsync(target, itemId, request!, services, ct) : problem;
+        return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAffiliation(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] SpeakerServices services, CancellationToken ct)
     {
         var (target, problem) = await services.Writes.FindAsync(context, idOrSlug, SpeakerCommands.Rights, ct);
-        var (result, refused) = problem is null ? await WriteAffiliationAsync(target, itemId, null, services, ct) : (default, problem);
-        return refused is not null ? refused : ConditionalWrites.NoContent(context, result, Resource, idOrSlug);
+        WriteAnswer write = problem is null ? await services.Commands.RemoveAffiliationAsync(target, itemId, ct) : problem;
+        return ConditionalWrites.NoContent(context, write, Resource, idOrSlug);
     }
 
-    // ---- the steps the handlers above share
+    // ---- each write after its target is found: what it refers to resolved (an unknown one is a 400 naming its field), then the change
 
-    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAsync(
-        WriteTarget target, SpeakerWriteRequest request, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct)
+    private static async Task<WriteAnswer> WriteAffiliationAsync(
+        WriteTarget target, Guid? itemId, AffiliationRequest request, SpeakerServices services, CancellationToken ct)
     {
-        var (speaker, refused) = await ReadBackAsync(await services.Commands.UpdateAsync(target, request.Map<SpeakerRow>(), ct), idOrSlug, context, services, ct);
-        return refused is not null ? refused : TypedResults.Ok(speaker);
+        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request.Institution], _ => "institution", ct);
+        return errors.Count > 0 ? Problems.Validation(errors)
+            : await services.Commands.ChangeAffiliationAsync(target, itemId, request, institution[0]!.Value, ct);
     }
-
-    private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> ReplaceAffiliationAsync(
-        WriteTarget target, Guid itemId, AffiliationRequest request, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct)
-    {
-        var (result, problem) = await WriteAffiliationAsync(target, itemId, request, services, ct);
-        var (speaker, refused) = problem is null ? await ReadBackAsync(result, idOrSlug, context, services, ct) : (null, problem);
-        return refused is not null ? refused : TypedResults.Ok(speaker);
-    }
-
-    /// <summary>The affiliation's institution (UUID or slug) resolved (an unknown one is a 400), then the change.</summary>
-    private static async Task<(WriteResult Result, ProblemHttpResult? Problem)> WriteAffiliationAsync(
-        WriteTarget target, Guid? itemId, AffiliationRequest? request, SpeakerServices services, CancellationToken ct)
-    {
-        var (institution, errors) = await services.Resolver.ResolveAsync(InstitutionQueries.Key, [request?.Institution], _ => "institution", ct);
-        if (errors.Count > 0)
-        {
-            return (default, Problems.Validation(errors));
-        }
-        return (await services.Commands.ChangeAffiliationAsync(target, itemId, request, institution[0], ct), null);
-    }
-
-    private static Task<(SpeakerResponse? Speaker, ProblemHttpResult? Problem)> ReadBackAsync(
-        WriteResult result, string idOrSlug, HttpContext context, SpeakerServices services, CancellationToken ct) =>
-        ConditionalWrites.ReadBackAsync(context, result, Resource, idOrSlug,
-            async id => await services.Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? SpeakerMappings.ToResponse(details) : null);
 }

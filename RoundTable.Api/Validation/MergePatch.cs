@@ -64,7 +64,7 @@ internal static class MergePatch
             return (null, new() { [path] = ["This value has the wrong type, format or an unknown value."] });
         }
         var result = await validator.ValidateAsync(request, ct);
-        return result.IsValid ? (request, null) : (null, ValidationFilter<TRequest>.ToErrors(result));
+        return result.IsValid ? (request, null) : (null, ValidationFilter.ToErrors(result));
     }
 
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
