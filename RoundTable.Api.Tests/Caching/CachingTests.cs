@@ -135,7 +135,7 @@ public sealed class CachingTests : WriteApiTest
     public async Task A_plain_read_reuses_the_database_state_another_request_confirmed()
     {
         await using var app = LongStateReuse();
-        using var client = app.CreateClient();
+        using var client = app.CreateContractClient();
         (await client.GetAsync(RoundTable)).Dispose(); // warm-up: the data source loads its type information once
         var conditional = await CountCommandsAsync(async () =>
         {
@@ -157,7 +157,7 @@ public sealed class CachingTests : WriteApiTest
     public async Task A_revalidation_never_reuses_a_state_from_before_a_write()
     {
         await using var app = LongStateReuse();
-        using var client = app.CreateClient();
+        using var client = app.CreateContractClient();
         const string url = "/api/v1/speakers/kilkon-ko";
         Task<HttpResponseMessage> Get(Action<HttpRequestHeaders>? headers = null) => RequestAsync(url, headers, client);
         // A settled date (a revalidation reads the state afresh each time)...

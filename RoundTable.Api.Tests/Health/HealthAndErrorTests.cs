@@ -30,7 +30,7 @@ public sealed class HealthAndErrorTests : ApiTest
     {
         await using var broken = CreateFactory(ConnectionString.Replace(
             new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database!, "database_that_does_not_exist", StringComparison.Ordinal));
-        using var client = broken.CreateClient();
+        using var client = broken.CreateContractClient();
 
         using var response = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
         var body = await response.Content.ReadAsStringAsync();

@@ -9,7 +9,7 @@ public sealed class CorsTests : ApiTest
     public async Task Cors_allows_the_configured_origins_and_exposes_the_headers_frontends_read()
     {
         await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["Cors:Origins:0"] = "https://events.example.kz" });
-        using var client = factory.CreateClient();
+        using var client = factory.CreateContractClient();
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/events/iitu-snu-round-table-2024");
         preflight.Headers.Add("Origin", "https://events.example.kz");
         preflight.Headers.Add("Access-Control-Request-Method", "PATCH");

@@ -14,7 +14,7 @@ public sealed class RateLimitTests : WriteApiTest
             ["RateLimits:PermitsPerKey"] = "5",
             ["RateLimits:WindowSeconds"] = "3600",
         });
-        using var client = limited.CreateClient();
+        using var client = limited.CreateContractClient();
 
         for (var i = 0; i < 3; i++)
         {

@@ -28,7 +28,7 @@ public abstract class ApiTest : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(FromTemplate);
         _factory = CreateFactory(ConnectionString);
-        Client = _factory.CreateClient();
+        Client = _factory.CreateContractClient();
     }
 
     public async Task DisposeAsync()

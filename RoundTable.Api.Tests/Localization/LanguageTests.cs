@@ -130,7 +130,7 @@ public sealed class LanguageTests : WriteApiTest
             ["Languages:Fallback:0"] = "ru",
             ["Languages:Fallback:1"] = "en",
         });
-        using var client = factory.CreateClient();
+        using var client = factory.CreateContractClient();
         // No preference: the first supported language... is asked of the fallback order, whose first is ru.
         using var plain = await client.GetAsync("/api/v1/institutions/iitu");
         Assert.Equal("Международный университет информационных технологий", (await ReadAsync<InstitutionDto>(plain, HttpStatusCode.OK)).Name);

@@ -11,13 +11,7 @@ namespace RoundTable.Api.Changes;
 
 internal static class ChangesApi
 {
-    private static readonly string[] s_types =
-    [
-        "event", "speaker", "institution", "recommendation", "source", "theme", "event_organizer", "event_participant",
-        "event_quote", "event_acknowledgement", "speaker_affiliation",
-        "institution_ranking", "institution_figure", "recommendation_proposer",
-        "recommendation_status_change",
-    ];
+    private static readonly string[] s_types = [.. Enum.GetValues<ChangeType>().Select(SnakeCaseEnum<ChangeType>.ToName)];
 
     private static readonly string[] s_parameters = ["cursor", "limit", "type", Localization.LanguageNegotiation.QueryParameter];
 
@@ -97,8 +91,9 @@ internal static class ChangesApi
     }
 
     private static ChangeResponse ToResponse(ChangeRow row) => new(
-        row.ResourceType, row.ResourceId, SnakeCaseEnum<ChangeOperation>.Parse(row.Operation), row.Version,
-        new DateTimeOffset(DateTime.SpecifyKind(row.ChangedAt, DateTimeKind.Utc)), row.ParentType, row.ParentId);
+        SnakeCaseEnum<ChangeType>.Parse(row.ResourceType), row.ResourceId, SnakeCaseEnum<ChangeOperation>.Parse(row.Operation),
+        row.Version, new DateTimeOffset(DateTime.SpecifyKind(row.ChangedAt, DateTimeKind.Utc)),
+        row.ParentType is null ? null : SnakeCaseEnum<ChangeType>.Parse(row.ParentType), row.ParentId);
 
     private static string Encode((long Tx, long Seq) position) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(

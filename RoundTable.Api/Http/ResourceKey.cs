@@ -9,6 +9,12 @@ internal readonly partial record struct ResourceKey(Guid? Id, string? Slug)
 {
     public const int MaxSlugLength = 100;
 
+    /// <summary>The keys <see cref="TryParse"/> accepts, as an ECMA-262 pattern for the contract: a UUID, or a slug
+    /// that is not shaped like one.</summary>
+    public const string Pattern =
+        "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+        + "|(?![0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}$)[a-z0-9]+(-[a-z0-9]+)*)$";
+
     public override string ToString() => Id?.ToString() ?? Slug ?? string.Empty;
 
     public static bool TryParse(string value, out ResourceKey key, out ProblemHttpResult? problem)

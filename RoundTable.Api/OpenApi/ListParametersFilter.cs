@@ -34,6 +34,7 @@ internal sealed class ListParametersFilter : IOperationFilter
             operation.Responses["200"] = new OpenApiResponse
             {
                 Description = "An iCalendar (RFC 5545) feed.",
+                Headers = new Dictionary<string, IOpenApiHeader> { ["Content-Language"] = ResponseHeader("The language of the texts.") },
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     [CalendarDoc.MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
@@ -64,12 +65,16 @@ internal sealed class ListParametersFilter : IOperationFilter
             if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
             {
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                response.Headers["ETag"] = ResponseHeader("Validator of this representation (language and format included). An item's ETag begins with its version and is its If-Match. Not on CSV/NDJSON exports, which stream.");
+                response.Headers["ETag"] = new OpenApiHeader
+                {
+                    Description = "Validator of this representation (language and format included). An item's ETag begins with its version and is its If-Match. Not on CSV/NDJSON exports, which stream.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = HeadersFilter.ETagPattern },
+                };
                 response.Headers["Last-Modified"] = ResponseHeader("Time of the newest change to the data, one-second resolution (If-None-Match is the exact validator). Not on the change feed, the key administration or exports.");
                 response.Headers["Cache-Control"] = ResponseHeader("public, short max-age for anonymous reads; private for keyed reads.");
                 response.Headers["Content-Language"] = ResponseHeader("The response language (absent with lang=*).");
                 response.Headers["Vary"] = ResponseHeader("Accept, Accept-Language.");
-                if (spec is not null)
+                if (operation.Parameters.Any(p => p.Name == "cursor"))
                 {
                     response.Headers["Link"] = ResponseHeader("<…cursor=…>; rel=\"next\" while there is a next page.");
                 }
@@ -82,7 +87,21 @@ internal sealed class ListParametersFilter : IOperationFilter
                     Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "JSON-LD (schema.org Event, Person or Organization), with Accept: application/ld+json." },
                 };
             }
-            operation.Responses?.TryAdd("304", new OpenApiResponse { Description = "Not Modified: the ETag (or date) the client sent is current." });
+            operation.Responses?.TryAdd("304", new OpenApiResponse
+            {
+                Description = "Not Modified: the ETag (or date) the client sent is current.",
+                Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["ETag"] = new OpenApiHeader
+                    {
+                        Description = "The current ETag.", Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = HeadersFilter.ETagPattern },
+                    },
+                    ["Last-Modified"] = ResponseHeader("Time of the newest change to the data."),
+                    ["Cache-Control"] = ResponseHeader("As on the 200."),
+                    ["Content-Language"] = ResponseHeader("As on the 200."),
+                },
+            });
         }
     }
 

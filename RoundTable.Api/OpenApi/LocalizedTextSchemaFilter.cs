@@ -30,16 +30,21 @@ internal sealed class LocalizedTextSchemaFilter : ISchemaFilter
         foreach (var name in texts)
         {
             var nullable = target.Properties[name] is OpenApiSchema { Type: { } type } && type.HasFlag(JsonSchemaType.Null);
-            var extra = nullable ? JsonSchemaType.Null : 0;
+            // Three disjoint branches, so that null (when allowed) matches exactly one of them.
+            List<IOpenApiSchema> branches =
+            [
+                new OpenApiSchema { Type = JsonSchemaType.String },
+                new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String } },
+            ];
+            if (nullable)
+            {
+                branches.Add(new OpenApiSchema { Type = JsonSchemaType.Null });
+            }
             target.Properties[name] = new OpenApiSchema
             {
                 Description = "Localized text: a string in the response language (Content-Language), or with lang=* an "
                     + "object of every translation keyed by language tag.",
-                OneOf =
-                [
-                    new OpenApiSchema { Type = JsonSchemaType.String | extra },
-                    new OpenApiSchema { Type = JsonSchemaType.Object | extra, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String } },
-                ],
+                OneOf = branches,
             };
         }
         target.Properties[LocalizedJson.FallbackProperty] = new OpenApiSchema

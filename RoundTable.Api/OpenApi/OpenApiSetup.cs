@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using RoundTable.Api.Http;
 using RoundTable.Api.Idempotency;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -12,6 +13,10 @@ internal static class OpenApiSetup
 
     public static IServiceCollection AddRoundTableOpenApi(this IServiceCollection services)
     {
+        // OpenAPI 3.1: its schemas are JSON Schema 2020-12, so "null" is a type like the others and strict validators
+        // read nullable texts and references the same way (3.0's nullable beside oneOf/allOf they do not).
+        // Options, not UseSwagger's argument: the build-time document generator reads them too.
+        services.Configure<Swashbuckle.AspNetCore.Swagger.SwaggerOptions>(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
         {
@@ -21,7 +26,8 @@ internal static class OpenApiSetup
                 Version = "v1",
                 Description = "Events, speakers, institutions and recommendations of public-sector digital-transformation "
                     + "events (round tables, conferences, seminars). Lists are paged with opaque cursors; every error is "
-                    + "an RFC 9457 problem document.",
+                    + "an RFC 9457 problem document. Query parameter names are case-insensitive; members of a request body that "
+                    + "the operation does not take (such as id or version, read from a representation) are ignored.",
             });
             var xml = Path.Combine(AppContext.BaseDirectory, "RoundTable.Api.xml");
             if (File.Exists(xml))
@@ -34,8 +40,10 @@ internal static class OpenApiSetup
             options.CustomSchemaIds(SchemaId);
             options.OperationFilter<CommonParametersFilter>();
             options.OperationFilter<ListParametersFilter>();
+            options.OperationFilter<HeadersFilter>();
             options.SchemaFilter<ValidationSchemaFilter>();
             options.SchemaFilter<LocalizedTextSchemaFilter>();
+            options.DocumentFilter<StrictSchemaDocumentFilter>();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -90,7 +98,7 @@ internal static class OpenApiSetup
                 {
                     case "idOrSlug":
                         parameter.Description = "The resource's UUID or its slug.";
-                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 };
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100, Pattern = ResourceKey.Pattern };
                         break;
                     case "limit":
                         parameter.Description = "Maximum number of items in the page (1..100, default 20).";
@@ -128,12 +136,7 @@ internal static class OpenApiEndpoints
     /// <summary>Serves the contract at /openapi/v1.json and Swagger UI at /swagger.</summary>
     public static WebApplication UseRoundTableOpenApi(this WebApplication app)
     {
-        app.UseSwagger(options =>
-        {
-            options.RouteTemplate = "openapi/{documentName}.json";
-            // The served document must equal the committed one, whatever host it is asked through.
-            options.PreSerializeFilters.Add((document, _) => document.Servers?.Clear());
-        });
+        app.UseSwagger(options => options.RouteTemplate = "openapi/{documentName}.json");
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "swagger";

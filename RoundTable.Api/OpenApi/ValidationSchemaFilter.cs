@@ -3,6 +3,7 @@ using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Validators;
 using Microsoft.OpenApi;
+using RoundTable.Api.Validation;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace RoundTable.Api.OpenApi;
@@ -50,17 +51,25 @@ internal sealed class ValidationSchemaFilter(IServiceProvider services) : ISchem
                 {
                     continue;
                 }
+                if (property is not OpenApiSchema constrained)
+                {
+                    continue; // a $ref: its own schema describes it
+                }
                 if (component.Validator is INotNullValidator or INotEmptyValidator)
                 {
                     target.Required ??= new HashSet<string>();
                     target.Required.Add(name);
-                }
-                if (property is not OpenApiSchema constrained)
-                {
-                    continue; // a $ref (e.g. localized text): its own schema describes it
+                    NotNull(constrained);
+                    if (component.Validator is INotEmptyValidator)
+                    {
+                        NotEmpty(constrained);
+                    }
                 }
                 switch (component.Validator)
                 {
+                    case ISchemaRule described:
+                        described.Describe(constrained);
+                        break;
                     case ILengthValidator { Max: > 0 } length:
                         constrained.MaxLength = length.Max;
                         if (length.Min > 0)
@@ -79,6 +88,40 @@ internal sealed class ValidationSchemaFilter(IServiceProvider services) : ISchem
                         break;
                 }
             }
+        }
+        // An enumeration of a property that may not be null does not list null.
+        foreach (var property in target.Properties!.Values.OfType<OpenApiSchema>())
+        {
+            if (property.Enum is { } values && property.Type is { } type && !type.HasFlag(JsonSchemaType.Null))
+            {
+                property.Enum = [.. values.Where(v => v is not null)];
+            }
+        }
+    }
+
+    // A required value is never null: { type: [null, string] } → string; { type: null, allOf: [$ref] } → { allOf: [$ref] }.
+    private static void NotNull(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+        {
+            var rest = type & ~JsonSchemaType.Null;
+            schema.Type = rest == 0 ? null : rest;
+        }
+    }
+
+    private static void NotEmpty(OpenApiSchema schema)
+    {
+        if (schema.Type?.HasFlag(JsonSchemaType.String) == true)
+        {
+            schema.MinLength ??= 1;
+        }
+        else if (schema.Type?.HasFlag(JsonSchemaType.Array) == true)
+        {
+            schema.MinItems ??= 1;
+        }
+        else if (schema.Type?.HasFlag(JsonSchemaType.Object) == true)
+        {
+            schema.MinProperties ??= 1;
         }
     }
 }

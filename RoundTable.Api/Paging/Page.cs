@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace RoundTable.Api.Paging;
 
-/// <summary>One page of a list. Follow <see cref="NextCursor"/> until it is null to walk the whole list.</summary>
+/// <summary>One page of a list. Follow nextCursor (or the Link header's rel="next") until it is null to walk the whole list.</summary>
 public sealed record Page<T>(
     IReadOnlyList<T> Items,
     [property: Description("Opaque cursor for the next page; null on the last page.")] string? NextCursor) : IPage;

@@ -63,7 +63,7 @@ internal static class RecommendationsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation")
             .WithSummary("Change some of a recommendation's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithWriteProblems(conditional: true);
+            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteRecommendation).WithName("deleteRecommendation")
             .WithSummary("Delete a recommendation (If-Match required)")
             .WithWriteProblems(conditional: true);

@@ -30,22 +30,16 @@ internal static partial class Rules
 
     /// <summary>A reference to another resource by its UUID or slug (null passes: add NotEmpty where it is required).</summary>
     public static IRuleBuilderOptions<T, string?> IdOrSlug<T>(this IRuleBuilder<T, string?> rule, string what) =>
-        rule.Must(v => v is null || ResourceKey.TryParse(v, out _, out _)).WithMessage($"'{{PropertyName}}' must be {what}'s UUID or slug.");
+        rule.SetValidator(new IdOrSlugRule<T>(what));
 
     public static IRuleBuilderOptions<T, string?> CountryCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Matches("^[A-Z]{2}$").WithMessage(CountryMessage)
-            .Must(c => c is null || c.Length != 2 || s_countries.Contains(c)).WithMessage(CountryMessage);
-
-    private const string CountryMessage = "'{PropertyName}' must be an ISO 3166-1 alpha-2 country code in upper case, e.g. KZ.";
+        rule.SetValidator(new CountryCodeRule<T>(s_countries));
 
     public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaximumLength(2000)
-            .Must(u => u is null || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-            .WithMessage("'{PropertyName}' must be an absolute http(s) URL.");
+        rule.MaximumLength(2000).SetValidator(new HttpUrlRule<T>());
 
     public static IRuleBuilderOptions<T, string?> TimeZoneId<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaximumLength(64).Must(z => z is null || (z.Contains('/', StringComparison.Ordinal) || z == "UTC") && TimeZoneInfo.TryFindSystemTimeZoneById(z, out _))
-            .WithMessage("'{PropertyName}' must be an IANA time zone, e.g. Asia/Almaty.");
+        rule.MaximumLength(64).SetValidator(new TimeZoneRule<T>());
 
     public static IRuleBuilderOptions<T, string?> Orcid<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$").WithMessage(OrcidMessage).Must(o => o is null || IsValidOrcid(o))
@@ -63,9 +57,7 @@ internal static partial class Rules
 
     /// <summary>Text with its language: 1..20 language tags, each with non-blank text of at most <paramref name="maxLength"/>.</summary>
     public static IRuleBuilderOptions<T, LocalizedText?> Localized<T>(this IRuleBuilder<T, LocalizedText?> rule, int maxLength = MaxShortText) =>
-        rule.Must(t => t is null || (t.Count is > 0 and <= MaxLanguages
-                && t.All(kv => LanguageTagPattern().IsMatch(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value) && kv.Value.Length <= maxLength)))
-            .WithMessage($"'{{PropertyName}}' must map 1 to {MaxLanguages} language tags (e.g. en, kk, ru, ko) to non-blank text of at most {maxLength} characters.");
+        rule.SetValidator(new LocalizedTextRule<T>(maxLength));
 
     internal static bool IsValidOrcid(string value)
     {
@@ -87,6 +79,8 @@ internal static partial class Rules
     [GeneratedRegex("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")]
     private static partial Regex OrcidPattern();
 
-    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LanguageTagPattern();
+    public const string LanguageTag = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
+
+    [GeneratedRegex(LanguageTag)]
+    internal static partial Regex LanguageTagPattern();
 }
