@@ -17,7 +17,9 @@ using RoundTable.Api.OpenApi;
 using RoundTable.Api.Recommendations;
 using RoundTable.Api.Search;
 using RoundTable.Api.Seeding;
+using RoundTable.Api.Sources;
 using RoundTable.Api.Speakers;
+using RoundTable.Api.Themes;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -41,6 +43,8 @@ builder.Services.AddEvents();
 builder.Services.AddSpeakers();
 builder.Services.AddInstitutions();
 builder.Services.AddRecommendations();
+builder.Services.AddThemes();
+builder.Services.AddSources();
 builder.Services.AddSearch();
 builder.Services.AddChanges();
 builder.Services.AddApiKeys();
@@ -55,6 +59,8 @@ if (Commands.IsCommand(args))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHeadAsGet();
+app.UseRouting();
 app.UseCors();
 app.UseRoundTableLanguages();
 app.UseStrictQuery();
@@ -70,6 +76,8 @@ app.MapEvents();
 app.MapSpeakers();
 app.MapInstitutions();
 app.MapRecommendations();
+app.MapThemes();
+app.MapSources();
 app.MapSearch();
 app.MapChanges();
 app.MapApiKeys();

@@ -225,7 +225,7 @@ public sealed class CachingTests : WriteApiTest
     {
         using var en = await RequestAsync("/api/v1/institutions/iitu");
         using var kk = await RequestAsync("/api/v1/institutions/iitu", h => h.AcceptLanguage.ParseAdd("kk"));
-        using var ld = await RequestAsync("/api/v1/institutions/iitu", h => h.Accept.ParseAdd("application/ld+json"));
+        using var ld = await RequestAsync("/api/v1/institutions/iitu.jsonld");
         Assert.NotEqual(en.Headers.ETag, kk.Headers.ETag);
         Assert.NotEqual(en.Headers.ETag, ld.Headers.ETag);
         using var kkRevalidated = await RequestAsync("/api/v1/institutions/iitu", h =>

@@ -28,6 +28,29 @@ public sealed class ExportTests : ApiTest
             _ => p.Value.ToJsonString(),
         });
 
+    /// <summary>The export route of a list URL: /api/v1/events?kind=x → /api/v1/events.csv?kind=x.</summary>
+    private static string Export(string url, string extension)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? $"{url}.{extension}" : $"{url[..query]}.{extension}{url[query..]}";
+    }
+
+    [Fact]
+    public async Task The_deprecated_format_parameter_and_accept_header_still_answer_the_same_exports()
+    {
+        // Outside the contract (it documents the export routes): a plain client, as scripts written before them use.
+        using var plain = Factory.CreateClient();
+        var route = await (await Client.GetAsync("/api/v1/events.csv?kind=round_table")).Content.ReadAsStringAsync();
+        Assert.Equal(route, await (await plain.GetAsync("/api/v1/events?kind=round_table&format=csv")).Content.ReadAsStringAsync());
+        using var accept = new HttpRequestMessage(HttpMethod.Get, "/api/v1/institutions");
+        accept.Headers.Accept.ParseAdd("application/x-ndjson");
+        using var negotiated = await plain.SendAsync(accept);
+        Assert.Equal("application/x-ndjson", negotiated.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await (await Client.GetAsync("/api/v1/institutions.ndjson")).Content.ReadAsStringAsync(), await negotiated.Content.ReadAsStringAsync());
+        await GetProblemAsync("/api/v1/events.csv?format=ndjson", 400);
+        await GetProblemAsync("/api/v1/events.ndjson?limit=5", 400);
+    }
+
     [Theory]
     [InlineData("/api/v1/events")]
     [InlineData("/api/v1/events?kind=seminar,lecture&sort=-start")]
@@ -37,8 +60,7 @@ public sealed class ExportTests : ApiTest
     public async Task A_csv_export_parsed_back_equals_the_json_pages(string url)
     {
         var json = (await WalkJsonAsync(url, 7)).Select(Flatten).ToList();
-        var separator = url.Contains('?') ? '&' : '?';
-        var (csv, response) = await GetTextAsync($"{url}{separator}format=csv");
+        var (csv, response) = await GetTextAsync(Export(url, "csv"));
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("\r\n", csv);
 
@@ -70,7 +92,7 @@ public sealed class ExportTests : ApiTest
     public async Task An_ndjson_export_parsed_back_equals_the_json_pages(string url)
     {
         var json = await WalkJsonAsync(url, 5);
-        var (ndjson, response) = await GetTextAsync(url, "application/x-ndjson");
+        var (ndjson, response) = await GetTextAsync(Export(url, "ndjson"));
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType!.MediaType);
         var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(json.Count, lines.Length);
@@ -90,7 +112,7 @@ public sealed class ExportTests : ApiTest
             """);
         var before = await ScalarAsync<long>("SELECT count(*) FROM events WHERE deleted_at IS NULL AND published");
         // Sorted by update time: every update during the export would move its row to the end of the order.
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events?format=ndjson&sort=updatedAt");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events.ndjson?sort=updatedAt");
         using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
         var ids = new List<Guid> { WireJson.Deserialize<EventSummaryDto>((await reader.ReadLineAsync())!).Id };
@@ -115,7 +137,7 @@ public sealed class ExportTests : ApiTest
             $"INSERT INTO institutions (slug, name, kind) VALUES ('formula-{i}', jsonb_build_object('en', '{name}'), 'other');")));
         await ExecuteSqlAsync("INSERT INTO institutions (slug, name, kind) VALUES ('not-a-formula', '{\"en\": \"A = B Institute\"}', 'other')");
 
-        var (csv, response) = await GetTextAsync("/api/v1/institutions?format=csv");
+        var (csv, response) = await GetTextAsync("/api/v1/institutions.csv");
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         // CsvHelper's CsvInjection.Escape: a single quote in front (Excel then shows text), and the field quoted.
         Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\")\"", csv);
@@ -140,10 +162,34 @@ public sealed class ExportTests : ApiTest
         {
             Assert.Equal(formulas[i], json.Single(item => item.Slug == $"formula-{i}").Name);
         }
-        using var ndjsonRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/institutions?format=ndjson");
+        using var ndjsonRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/institutions.ndjson");
         using var ndjson = await Client.SendAsync(ndjsonRequest);
         var exported = (await ndjson.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(WireJson.Deserialize<InstitutionSummaryDto>).ToDictionary(item => item.Slug, item => item.Name);
         Assert.Equal(formulas[0], exported["formula-0"]);
+    }
+
+    [Fact]
+    public async Task Exports_write_raw_utf8_and_csv_carries_a_byte_order_mark_only_when_asked()
+    {
+        // The Kazakh and Korean names of the seed: every byte UTF-8, no \uXXXX escapes.
+        foreach (var url in new[] { "/api/v1/institutions.ndjson?lang=ko", "/api/v1/institutions.ndjson?lang=*", "/api/v1/institutions.csv?lang=*" })
+        {
+            using var response = await Client.GetAsync(url);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            var text = Encoding.UTF8.GetString(bytes);
+            Assert.DoesNotContain("\\u", text, StringComparison.Ordinal);
+            Assert.Contains(text, c => c is >= '\uAC00' and <= '\uD7A3');
+            Assert.False(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble), $"{url} starts with a byte-order mark");
+        }
+        using var plain = await Client.GetAsync("/api/v1/institutions.csv");
+        Assert.False((await plain.Content.ReadAsByteArrayAsync()).AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        using var marked = await Client.GetAsync("/api/v1/institutions.csv?bom=true");
+        var markedBytes = await marked.Content.ReadAsByteArrayAsync();
+        Assert.True(markedBytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        Assert.Equal(await plain.Content.ReadAsByteArrayAsync(), markedBytes[Encoding.UTF8.Preamble.Length..]);
+        await GetProblemAsync("/api/v1/institutions.ndjson?bom=true", 400);
+        await GetProblemAsync("/api/v1/institutions?bom=true", 400);
+        await GetProblemAsync("/api/v1/institutions.csv?bom=yes", 400);
     }
 }

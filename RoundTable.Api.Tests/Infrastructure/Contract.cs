@@ -250,8 +250,10 @@ internal static partial class Contract
         registry.Register(s_base, new JsonElementBaseDocument(JsonDocument.Parse(text).RootElement.Clone(), s_base));
         var routes = root["paths"]!.AsObject()
             .Select(p => new Route(p.Key, new Regex("^" + Parameter().Replace(Regex.Escape(p.Key), m => $"(?<{m.Value[2..^1]}>[^/]+)") + "$"), p.Value!.AsObject()))
-            // Literal paths before templated ones that would also match them (events.ics before {idOrSlug}).
+            // Literal paths before templated ones that would also match them (events.ics before {idOrSlug}), and the
+            // more literal of two templates first ({idOrSlug}.jsonld before {idOrSlug}).
             .OrderBy(r => r.Template.Count(c => c == '{'))
+            .ThenByDescending(r => Parameter().Replace(Regex.Escape(r.Template), "").Length)
             .ToList();
         return new Document(root, routes, new BuildOptions { SchemaRegistry = registry },
             new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true });
@@ -297,7 +299,9 @@ internal sealed class ContractHandler : DelegatingHandler
                 + $"but the contract calls the request invalid: {invalid}");
         }
         var media = response.Content.Headers.ContentType?.MediaType ?? "";
-        var hasBody = response.Content.Headers.ContentLength is > 0 || (response.Content.Headers.ContentLength is null && media.Length > 0);
+        // A HEAD answer has the headers of a GET and no body (its Content-Length, if any, is the GET's).
+        var hasBody = request.Method != HttpMethod.Head
+            && (response.Content.Headers.ContentLength is > 0 || (response.Content.Headers.ContentLength is null && media.Length > 0));
         // A JSON body is read (and buffered, so the test reads it again); a stream's bytes are left to the test.
         var json = hasBody && Contract.IsJson(media) ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
         var breach = Contract.Check(request.Method, request.RequestUri!.AbsolutePath, response, hasBody, json);

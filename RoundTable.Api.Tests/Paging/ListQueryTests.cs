@@ -190,11 +190,40 @@ public sealed class ListQueryTests : ApiTest
     }
 
     [Fact]
-    public async Task A_filter_that_matches_nothing_is_an_empty_page_not_an_error()
+    public async Task A_filter_naming_something_that_exists_but_matches_nothing_is_an_empty_page()
     {
-        var page = await GetAsync<PageDto<EventSummaryDto>>("/api/v1/events?organizer=no-such-institution");
+        await ExecuteSqlAsync("""INSERT INTO speakers (slug, full_name) VALUES ('at-no-event', '{"en": "At No Event"}')""");
+        var page = await GetAsync<PageDto<EventSummaryDto>>("/api/v1/events?participant=at-no-event");
         Assert.Empty(page.Items);
         Assert.Null(page.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/events?organizer=no-such-institution", "organizer", "institution")]
+    [InlineData("/api/v1/events?institution=00000000-0000-7000-8000-000000000000", "institution", "institution")]
+    [InlineData("/api/v1/events?participant=no-such-person", "participant", "speaker")]
+    [InlineData("/api/v1/events?theme=no-such-theme", "theme", "theme")]
+    [InlineData("/api/v1/events.ics?organizer=no-such-institution", "organizer", "institution")]
+    [InlineData("/api/v1/speakers?institution=no-such-institution", "institution", "institution")]
+    [InlineData("/api/v1/speakers?event=no-such-event", "event", "event")]
+    [InlineData("/api/v1/institutions?parent=no-such-institution", "parent", "institution")]
+    [InlineData("/api/v1/recommendations?event=no-such-event", "event", "event")]
+    [InlineData("/api/v1/recommendations?theme=no-such-theme", "theme", "theme")]
+    [InlineData("/api/v1/recommendations?proposer=nobody", "proposer", "speaker or institution")]
+    [InlineData("/api/v1/speakers?event=gen-draft-hidden&institution=no-such-institution", "event", "event")]
+    public async Task A_filter_naming_an_unknown_or_hidden_resource_is_a_400_that_says_so(string url, string parameter, string what)
+    {
+        await ExecuteSqlAsync("""
+            INSERT INTO events (slug, title, kind, status, start_date, end_date, published)
+            VALUES ('gen-draft-hidden', '{"en": "Hidden draft"}', 'seminar', 'scheduled', '2030-01-01', '2030-01-01', false)
+            """);
+        var problem = await GetProblemAsync(url, 400);
+        var message = Assert.Single(problem.Errors![parameter]);
+        Assert.Contains($"There is no {what}", message, StringComparison.Ordinal);
+        if (url.Contains("&institution=", StringComparison.Ordinal))
+        {
+            Assert.Contains("institution", problem.Errors.Keys);
+        }
     }
 
     [Theory]
@@ -220,8 +249,8 @@ public sealed class ListQueryTests : ApiTest
     [InlineData("/api/v1/institutions?parent=", "parent")]
     [InlineData("/api/v1/recommendations?audience=", "audience")]
     [InlineData("/api/v1/recommendations?status=maybe", "status")]
-    [InlineData("/api/v1/events?format=csv&limit=5", "limit")]
-    [InlineData("/api/v1/events?format=csv&include=participants", "include")]
+    [InlineData("/api/v1/events.csv?limit=5", "limit")]
+    [InlineData("/api/v1/events.csv?include=participants", "include")]
     [InlineData("/api/v1/search?q=digital&sort=title", "sort")]
     [InlineData("/api/v1/search?type=person&q=digital", "type")]
     [InlineData("/api/v1/search", "q")]
@@ -248,7 +277,7 @@ public sealed class ListQueryTests : ApiTest
         var cursor = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("v2:" + json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var sortParameter = sort.StartsWith("relevance", StringComparison.Ordinal) ? "q=forum" : $"sort={sort}";
         await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}", 400);
-        await GetProblemAsync($"/api/v1/events?{sortParameter}&cursor={cursor}&format=csv", 400);
+        await GetProblemAsync($"/api/v1/events.csv?{sortParameter}&cursor={cursor}", 400);
     }
 
     [Fact]

@@ -28,9 +28,10 @@ internal static class ChangesApi
                 + "A change appears once its transaction and every older one have finished, so the feed never skips one, "
                 + "whatever order transactions commit in.")
             .WithMetadata(
-                new QueryParameterDoc("cursor", "nextCursor of the previous page; omit it to start from the first change."),
+                new QueryParameterDoc("cursor", "nextCursor of the previous page; omit it to start from the first change.", MaxLength: 200),
                 new QueryParameterDoc("limit", "Changes per page (1..1000, default 100).", Integer: true, Minimum: 1, Maximum: 1000),
-                new QueryParameterDoc("type", "Only these types (comma-separated), e.g. event,event_participant."))
+                new QueryParameterDoc("type", "Only these types (comma-separated), e.g. event,event_participant.", MaxLength: 500,
+                    Pattern: $@"^\s*({string.Join('|', s_types)})\s*(,\s*({string.Join('|', s_types)})\s*)*$", Example: "event"))
             .WithReadProblems(item: false);
         return routes;
     }
@@ -66,7 +67,7 @@ internal static class ChangesApi
         if (query.TryGetValue("type", out var typeText) && typeText.Count == 1)
         {
             types = typeText[0]!.Split(',').Select(t => t.Trim()).ToArray();
-            if (types.Any(t => !s_types.Contains(t)))
+            if (typeText[0]!.Length > 500 || types.Any(t => !s_types.Contains(t)))
             {
                 errors["type"] = [$"type takes one or more of: {string.Join(", ", s_types)} (comma-separated)."];
             }

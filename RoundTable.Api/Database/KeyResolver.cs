@@ -1,7 +1,10 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Errors;
 using RoundTable.Api.Http;
+using RoundTable.Api.Paging;
 
 namespace RoundTable.Api.Database;
 
@@ -61,6 +64,40 @@ internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
             }
         }
         return (ids, errors);
+    }
+
+    /// <summary>
+    /// A 400 problem naming each filter of <paramref name="query"/> whose resource is not there (or hidden from the
+    /// caller), or null when they all are: "no such institution" is a mistake to report, not an empty page. One query,
+    /// and none when no filter names a resource.
+    /// </summary>
+    public async Task<ProblemHttpResult?> UnknownFilterReferencesAsync(ListQuery query, CancellationToken ct)
+    {
+        if (query.References.Count == 0)
+        {
+            return null;
+        }
+        var parameters = new DynamicParameters();
+        var checks = query.References.Select((reference, i) =>
+        {
+            parameters.Add($"r{i}_id", reference.Key.Id);
+            parameters.Add($"r{i}_slug", reference.Key.Slug);
+            var found = reference.Targets.Select(t => $"""
+                EXISTS (SELECT 1 FROM {t.Table} {t.Alias}
+                        WHERE ({t.Alias}.id = @r{i}_id::uuid OR {t.Alias}.slug = @r{i}_slug::text) AND {t.Where})
+                """);
+            return $"SELECT {i} WHERE NOT ({string.Join(" OR ", found)})";
+        });
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var missing = (await connection.QueryAsync<int>(viewer.Command(string.Join("\nUNION ALL\n", checks), parameters, ct))).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+        return Problems.Validation(missing.Select(i => query.References[i]).ToDictionary(r => r.Filter, r => new[]
+        {
+            $"There is no {string.Join(" or ", r.Targets.Select(t => t.Resource))} '{r.Raw}'.",
+        }));
     }
 
     private async Task<IReadOnlyDictionary<ResourceKey, Guid>> FindAllAsync(KeyLookup lookup, IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)

@@ -36,13 +36,13 @@ internal static class EventCalendar
             return problem!;
         }
         return await resolver.FindAsync(subject, key, ct) is { } id
-            ? Of(context, queries, new Dictionary<string, string> { [filter] = id.ToString() }, $"{subject.Resource}-{idOrSlug}", ct)
+            ? await OfAsync(context, queries, resolver, new Dictionary<string, string> { [filter] = id.ToString() }, $"{subject.Resource}-{idOrSlug}", ct)
             : Problems.NotFound(subject.Resource, idOrSlug);
     }
 
     /// <summary>The events the request's list filters select, plus the <paramref name="fixedFilters"/>.</summary>
-    public static Results<CalendarResult, ProblemHttpResult> Of(
-        HttpContext context, EventQueries queries, IReadOnlyDictionary<string, string> fixedFilters, string name, CancellationToken ct)
+    public static async Task<Results<CalendarResult, ProblemHttpResult>> OfAsync(HttpContext context, EventQueries queries,
+        KeyResolver resolver, IReadOnlyDictionary<string, string> fixedFilters, string name, CancellationToken ct)
     {
         var parameters = context.Request.Query.ToDictionary(p => p.Key, p => p.Value);
         var refused = parameters.Keys.Where(k => s_notForFeeds.Contains(k) || fixedFilters.ContainsKey(k)).ToList();
@@ -57,6 +57,10 @@ internal static class EventCalendar
         if (!ListQuery.TryParse(new QueryCollection(parameters), StringValues.Empty, EventQueries.List, out var query, out var problem))
         {
             return problem!;
+        }
+        if (await resolver.UnknownFilterReferencesAsync(query, ct) is { } unknown)
+        {
+            return unknown;
         }
         return new CalendarResult(name, queries.CalendarBatchesAsync(query, Batch, ct));
     }

@@ -6,10 +6,13 @@ using Npgsql;
 using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
 using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Recommendations;
 using RoundTable.Api.Sources;
+using RoundTable.Api.Speakers;
+using RoundTable.Api.Themes;
 
 namespace RoundTable.Api.Events;
 
@@ -51,13 +54,13 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
         [
             new DateFilter("from", "Events ending on or after this day.", "e.end_date >= {0}"),
             new DateFilter("to", "Events starting on or before this day.", "e.start_date <= {0}"),
-            ValuesFilter.Of<EventKind>("kind", "Kinds of event (comma-separated).", "e.kind"),
-            ValuesFilter.Of<EventStatus>("status", "Statuses (comma-separated).", "e.status"),
+            ValuesFilter.Of<EventKind>("kind", "Kinds of event (comma-separated).", "e.kind", EventKind.RoundTable),
+            ValuesFilter.Of<EventStatus>("status", "Statuses (comma-separated).", "e.status", EventStatus.Held),
             new CountryFilter("country", "Countries the events are held in (ISO 3166-1 alpha-2, comma-separated).", "e.country"),
             new ReferenceFilter("organizer", "Events an institution (UUID or slug) organized, co-organized or partnered.", """
                 EXISTS (SELECT 1 FROM event_organizers fo JOIN institutions fi ON fi.id = fo.institution_id
                         WHERE fo.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug}))
-                """),
+                """, "iitu", [InstitutionQueries.Key]),
             new ReferenceFilter("institution", "Events an institution (UUID or slug) organized or was represented at by a participant.", """
                 EXISTS (SELECT 1 FROM event_organizers fo JOIN institutions fi ON fi.id = fo.institution_id
                         WHERE fo.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug})
@@ -65,16 +68,16 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
                         SELECT 1 FROM event_participants fp JOIN event_participant_institutions fpi ON fpi.participant_id = fp.id
                              JOIN institutions fi ON fi.id = fpi.institution_id
                         WHERE fp.event_id = e.id AND (fi.id = {id} OR fi.slug = {slug}))
-                """),
+                """, "iitu", [InstitutionQueries.Key]),
             new ReferenceFilter("participant", "Events a person (UUID or slug) took part in.", """
                 EXISTS (SELECT 1 FROM event_participants fp JOIN speakers fs ON fs.id = fp.speaker_id
                         WHERE fp.event_id = e.id AND (fs.id = {id} OR fs.slug = {slug}))
-                """),
+                """, "kilkon-ko", [SpeakerQueries.Key]),
             new SlugFilter("theme", "Events with a recommendation on this theme (slug).", """
                 EXISTS (SELECT 1 FROM recommendations fr JOIN recommendation_themes frt ON frt.recommendation_id = fr.id
                         JOIN themes ft ON ft.id = frt.theme_id
                         WHERE fr.event_id = e.id AND fr.deleted_at IS NULL AND ft.slug = {0})
-                """, "digital-skills"),
+                """, "digital-literacy", ThemeQueries.Key),
         ],
         $"e.search @@ {ListSpec.SearchQuery}",
         ["organizers", "participants", "recommendations"]);

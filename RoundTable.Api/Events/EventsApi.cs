@@ -55,12 +55,14 @@ internal static class EventsApi
         reads.MapGet("/", ListEvents).WithName("listEvents")
             .WithSummary("List, search or export events")
             .WithDescription("Events one page at a time (by default in creation order), filtered, searched (q) and sorted; "
-                + "include= embeds organizers, participants and recommendations. format=csv|ndjson (or Accept) streams the whole list.")
+                + "include= embeds organizers, participants and recommendations. The whole list streams from /api/v1/events.csv and .ndjson.")
             .WithList(EventQueries.List);
+        routes.MapExports("/api/v1/events", ListEvents, "Events", EventQueries.List);
         reads.MapGet("/{idOrSlug}", GetEvent).WithName("getEvent")
             .WithSummary("Get an event with its organizers, participants, quotes, acknowledgements and recommendations")
             .WithDescription("The ETag header carries the event's version: send it as If-Match to change the event.")
-            .WithLinkedData().WithReadProblems();
+            .WithReadProblems();
+        reads.MapLinkedData(GetEvent, "getEventLinkedData", "an event (schema.org Event)").WithReadProblems();
         reads.MapGet("/{idOrSlug}/organizers", ListOrganizers).WithName("listEventOrganizers")
             .WithSummary("List the institutions that organized an event").WithReadProblems();
         reads.MapGet("/{idOrSlug}/participants", ListParticipants).WithName("listEventParticipants")
@@ -145,15 +147,19 @@ internal static class EventsApi
     // ---- reads
 
     private static async Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult, ExportResult<EventSummary>>> ListEvents(
-        HttpContext context, EventQueries queries, CancellationToken ct)
+        HttpContext context, EventQueries queries, KeyResolver resolver, CancellationToken ct)
     {
         if (!ListQuery.TryParse(context.Request, EventQueries.List, out var query, out var problem))
         {
             return problem!;
         }
+        if (await resolver.UnknownFilterReferencesAsync(query, ct) is { } unknown)
+        {
+            return unknown;
+        }
         if (query.IsExport)
         {
-            return new ExportResult<EventSummary>(query.Format, "events", queries.StreamAsync(query, ct).MapEach(r => r.Map<EventSummary>()));
+            return new ExportResult<EventSummary>(query, "events", queries.StreamAsync(query, ct).MapEach(r => r.Map<EventSummary>()));
         }
         var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<EventSummary>());
         if (query.Includes.Count == 0 || page.Items.Count == 0)
@@ -214,9 +220,9 @@ internal static class EventsApi
         return TypedResults.Ok(page.ToPage(await queries.ListRecommendationsAsync(id, page, ct), r => r.Id, r => r.Map<RecommendationSummary>()));
     }
 
-    private static Results<EventCalendar.CalendarResult, ProblemHttpResult> GetCalendar(
-        HttpContext context, EventQueries queries, CancellationToken ct) =>
-        EventCalendar.Of(context, queries, new Dictionary<string, string>(), "events", ct);
+    private static Task<Results<EventCalendar.CalendarResult, ProblemHttpResult>> GetCalendar(
+        HttpContext context, EventQueries queries, KeyResolver resolver, CancellationToken ct) =>
+        EventCalendar.OfAsync(context, queries, resolver, new Dictionary<string, string>(), "events", ct);
 
     // ---- writes: 400, 404, 403, 428 (ConditionalWrites.FindAsync), then the write; 412 when another got there first
 

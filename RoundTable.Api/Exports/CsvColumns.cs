@@ -30,12 +30,15 @@ internal static class CsvColumns
 
     /// <summary>The field as JSON shows it: localized text in the response language (every translation as a JSON
     /// object with lang=*), enumerations by their wire names, lists of strings joined by ';'.</summary>
+    /// <summary>A cell holding every translation is JSON with its text as it is (UTF-8, not \uXXXX).</summary>
+    private static readonly CsvJson s_rawJson = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public static string? Format(object? value, LanguagePreference language) => value switch
     {
         null => null,
         string s => s,
         LocalizedText text => language.IsAll
-            ? JsonSerializer.Serialize(new SortedDictionary<string, string>(text, StringComparer.Ordinal), CsvJson.Default.SortedDictionaryStringString)
+            ? JsonSerializer.Serialize(new SortedDictionary<string, string>(text, StringComparer.Ordinal), s_rawJson.SortedDictionaryStringString)
             : language.Resolve(text).Text,
         Guid g => g.ToString("D"),
         bool b => b ? "true" : "false",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CsvHelper;
 using RoundTable.Api.Caching;
@@ -17,13 +18,17 @@ namespace RoundTable.Api.Exports;
 /// NDJSON (one JSON object per line, as in the JSON pages). Nothing is buffered: memory stays flat however many rows
 /// there are. The rows come from one SELECT, so the export is one consistent snapshot even while others write.
 /// </summary>
-internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsyncEnumerable<T> items) : IResult
+internal sealed class ExportResult<T>(ListQuery query, string fileName, IAsyncEnumerable<T> items) : IResult
 {
+    /// <summary>Text as it is: Cyrillic, Hangul and the rest written as UTF-8, not as \uXXXX escapes.</summary>
+    private static readonly JsonWriterOptions s_rawText = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const int FlushEvery = 256;
 
     public async Task ExecuteAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
+        var format = query.Format;
         await using var enumerator = items.GetAsyncEnumerator(ct);
         // The query runs (and the first row arrives) before anything is sent: a failure there is still a 500 problem.
         var any = await enumerator.MoveNextAsync();
@@ -34,7 +39,7 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         var rows = Rest(enumerator, any);
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         await StreamingResponse.WriteAsync(context, $"Export of {fileName}", () => format == ListFormat.Csv
-            ? WriteCsvAsync(response.Body, rows, ct)
+            ? WriteCsvAsync(response.Body, rows, query.ByteOrderMark, ct)
             : WriteNdjsonAsync(response.BodyWriter, rows, options, ct));
     }
 
@@ -46,10 +51,14 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
         }
     }
 
-    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<T> items, CancellationToken ct)
+    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<T> items, bool byteOrderMark, CancellationToken ct)
     {
-        // RFC 4180 (comma, CRLF, quotes where needed), UTF-8 without a byte-order mark; text a spreadsheet would run as
-        // a formula (=, +, -, @ first) is escaped.
+        // RFC 4180 (comma, CRLF, quotes where needed), UTF-8 with a byte-order mark only when asked (bom=true); text a
+        // spreadsheet would run as a formula (=, +, -, @ first) is escaped.
+        if (byteOrderMark)
+        {
+            await body.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), ct);
+        }
         await using var csv = CsvWriter.Create(body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
         var columns = CsvColumns.For(typeof(T));
         foreach (var column in columns)
@@ -78,7 +87,7 @@ internal sealed class ExportResult<T>(ListFormat format, string fileName, IAsync
     {
         var typeInfo = options.GetTypeInfo(typeof(T));
         // The writer fills the response pipe's buffers; only FlushAsync does I/O.
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        await using var writer = new Utf8JsonWriter(body, s_rawText);
         var count = 0;
         await foreach (var item in items.WithCancellation(ct))
         {

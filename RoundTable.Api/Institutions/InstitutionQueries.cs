@@ -33,10 +33,10 @@ internal sealed class InstitutionQueries(NpgsqlDataSource dataSource, Viewer vie
             ListSpec.Relevance($"ts_rank(i.search, {ListSpec.SearchQuery})"),
         ],
         [
-            ValuesFilter.Of<InstitutionKind>("kind", "Kinds of institution (comma-separated).", "i.kind"),
+            ValuesFilter.Of<InstitutionKind>("kind", "Kinds of institution (comma-separated).", "i.kind", InstitutionKind.University),
             new CountryFilter("country", "Countries (ISO 3166-1 alpha-2, comma-separated).", "i.country"),
             new ReferenceFilter("parent", "Institutions that belong to this one (UUID or slug), e.g. a university's schools.",
-                "i.parent_id IN (SELECT fp.id FROM institutions fp WHERE fp.id = {id} OR fp.slug = {slug})"),
+                "i.parent_id IN (SELECT fp.id FROM institutions fp WHERE fp.id = {id} OR fp.slug = {slug})", "seoul-national-university", [Key]),
         ],
         $"i.search @@ {ListSpec.SearchQuery}",
         []);

@@ -45,10 +45,12 @@ internal static class InstitutionsApi
         reads.MapGet("/", ListInstitutions).WithName("listInstitutions")
             .WithSummary("List, search or export institutions")
             .WithDescription("Institutions one page at a time (by default in creation order), filtered, searched (q: names and acronyms) "
-                + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
+                + "and sorted. The whole list streams from /api/v1/institutions.csv and .ndjson.")
             .WithList(InstitutionQueries.List);
+        routes.MapExports("/api/v1/institutions", ListInstitutions, "Institutions", InstitutionQueries.List);
         reads.MapGet("/{idOrSlug}", GetInstitution).WithName("getInstitution")
-            .WithSummary("Get an institution with its parent, rankings and stated figures").WithLinkedData().WithReadProblems();
+            .WithSummary("Get an institution with its parent, rankings and stated figures").WithReadProblems();
+        reads.MapLinkedData(GetInstitution, "getInstitutionLinkedData", "an institution (schema.org Organization)").WithReadProblems();
         reads.MapGet("/{idOrSlug}/events.ics", GetCalendar).WithName("getInstitutionCalendar")
             .WithSummary("The events an institution organized or was represented at, as an iCalendar feed (RFC 5545)")
             .WithMetadata(EventQueries.List, new CalendarDoc("institution")).WithReadProblems();
@@ -91,15 +93,19 @@ internal static class InstitutionsApi
     // ---- reads
 
     private static async Task<Results<Ok<Page<InstitutionSummary>>, ProblemHttpResult, ExportResult<InstitutionSummary>>> ListInstitutions(
-        HttpContext context, InstitutionQueries queries, CancellationToken ct)
+        HttpContext context, InstitutionQueries queries, KeyResolver resolver, CancellationToken ct)
     {
         if (!ListQuery.TryParse(context.Request, InstitutionQueries.List, out var query, out var problem))
         {
             return problem!;
         }
+        if (await resolver.UnknownFilterReferencesAsync(query, ct) is { } unknown)
+        {
+            return unknown;
+        }
         if (query.IsExport)
         {
-            return new ExportResult<InstitutionSummary>(query.Format, "institutions", queries.StreamAsync(query, ct).MapEach(r => r.Map<InstitutionSummary>()));
+            return new ExportResult<InstitutionSummary>(query, "institutions", queries.StreamAsync(query, ct).MapEach(r => r.Map<InstitutionSummary>()));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<InstitutionSummary>()));
     }

@@ -27,14 +27,25 @@ internal static class JsonLd
 {
     public const string MediaType = "application/ld+json";
 
-    /// <summary>Marks a route that answers JSON-LD too (documented by OpenApi.ListParametersFilter).</summary>
-    public sealed class Metadata;
+    /// <summary>Marks an item's JSON-LD route, <c>/{idOrSlug}.jsonld</c> (documented by OpenApi.ListParametersFilter).</summary>
+    public sealed class Route;
 
-    public static RouteHandlerBuilder WithLinkedData(this RouteHandlerBuilder builder) => builder.WithMetadata(new Metadata());
+    /// <summary>
+    /// The item's JSON-LD at <c>{group}/{idOrSlug}.jsonld</c>, answered by the item's own handler: an operation of its
+    /// own, so that a generated client types the JSON answer as the resource and this one as JSON-LD. The item route
+    /// still answers <c>Accept: application/ld+json</c>, as it did before this route existed.
+    /// </summary>
+    public static RouteHandlerBuilder MapLinkedData(this RouteGroupBuilder reads, Delegate handler, string name, string what) =>
+        reads.MapGet("/{idOrSlug}.jsonld", handler).WithName(name)
+            .WithSummary($"Get {what} as JSON-LD (schema.org)").WithMetadata(new Route());
 
-    /// <summary>True when the client prefers JSON-LD to plain JSON.</summary>
+    /// <summary>True on the JSON-LD route, or when the client prefers JSON-LD to plain JSON.</summary>
     public static bool IsWanted(HttpRequest request)
     {
+        if (request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Route>() is not null)
+        {
+            return true;
+        }
         if (request.Headers.Accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted))
         {
             return false;

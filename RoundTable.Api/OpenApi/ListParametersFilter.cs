@@ -21,9 +21,14 @@ internal sealed class ListParametersFilter : IOperationFilter
         var spec = metadata.OfType<ListSpec>().FirstOrDefault();
         var calendarMetadata = metadata.OfType<CalendarDoc>().FirstOrDefault();
         var calendar = calendarMetadata is not null;
+        var export = metadata.OfType<ExportRoute>().FirstOrDefault();
         if (spec is not null)
         {
-            DescribeList(operation, spec, calendar, calendarMetadata?.FixedFilter);
+            DescribeList(operation, spec, calendar, calendarMetadata?.FixedFilter, export);
+        }
+        if (export is not null)
+        {
+            DescribeExport(operation, export);
         }
         if (calendar)
         {
@@ -46,12 +51,16 @@ internal sealed class ListParametersFilter : IOperationFilter
             operation.Parameters.Add(Query(doc.Name, doc.Description, new OpenApiSchema
             {
                 Type = doc.Integer ? JsonSchemaType.Integer : JsonSchemaType.String,
+                Format = doc.Integer ? "int32" : null,
                 Minimum = doc.Minimum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Maximum = doc.Maximum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                MaxLength = doc.MaxLength,
+                Pattern = doc.Pattern,
+                Examples = doc.Example is null ? null : [doc.Example],
             }));
         }
         // Calendars stream like exports: no validators, no 304.
-        if (isGet && !calendar)
+        if (isGet && !calendar && export is null)
         {
             if (!operation.Parameters.Any(p => p.Name == LanguageNegotiation.QueryParameter))
             {
@@ -79,13 +88,10 @@ internal sealed class ListParametersFilter : IOperationFilter
                     response.Headers["Link"] = ResponseHeader("<…cursor=…>; rel=\"next\" while there is a next page.");
                 }
             }
-            if (metadata.OfType<JsonLd.Metadata>().Any() && operation.Responses?.TryGetValue("200", out var item) == true && item is OpenApiResponse itemResponse)
+            if (metadata.OfType<JsonLd.Route>().Any() && operation.Responses?.TryGetValue("200", out var item) == true && item is OpenApiResponse itemResponse)
             {
-                itemResponse.Content ??= new Dictionary<string, OpenApiMediaType>();
-                itemResponse.Content[JsonLd.MediaType] = new OpenApiMediaType
-                {
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "JSON-LD (schema.org Event, Person or Organization), with Accept: application/ld+json." },
-                };
+                itemResponse.Description = "The resource as JSON-LD (schema.org).";
+                itemResponse.Content = new Dictionary<string, OpenApiMediaType> { [JsonLd.MediaType] = new() { Schema = LinkedDataSchema() } };
             }
             operation.Responses?.TryAdd("304", new OpenApiResponse
             {
@@ -105,60 +111,130 @@ internal sealed class ListParametersFilter : IOperationFilter
         }
     }
 
-    private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar, string? fixedFilter)
+    /// <summary>A filter's value as its parser accepts it, with an example that finds something in the seed.</summary>
+    private static OpenApiSchema FilterSchema(FilterSpec filter) => new()
+    {
+        Type = JsonSchemaType.String,
+        MinLength = 1,
+        MaxLength = filter.Shape.MaxLength,
+        Pattern = filter.Shape.Pattern,
+        Format = filter.Shape.Format,
+        Examples = [filter.Example],
+    };
+
+    private static OpenApiSchema SortSchema(ListSpec spec)
+    {
+        var sorts = spec.Sorts.Select(s => s.Name).Where(n => n != "relevance").ToList();
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Enum = [.. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)n), .. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)("-" + n)), "relevance"],
+        };
+    }
+
+    /// <summary>A JSON-LD document: a schema.org node with its context, type and id; the rest as schema.org names it.</summary>
+    private static OpenApiSchema LinkedDataSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "A schema.org node (Event, Person or Organization) in JSON-LD; texts in the response language, or with lang=* as language-tagged values.",
+        Required = new HashSet<string> { "@context", "@type", "@id" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["@context"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", MaxLength = 2000 },
+            ["@type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["Event", "Person", "Organization", "CollegeOrUniversity", "GovernmentOrganization"] },
+            ["@id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", MaxLength = 2000 },
+        },
+    };
+
+    /// <summary>An export route: the list's filters, search and sort, no paging; its one media type on the 200.</summary>
+    private static void DescribeExport(OpenApiOperation operation, ExportRoute export)
+    {
+        var csv = export.Format == ListFormat.Csv;
+        if (csv)
+        {
+            operation.Parameters!.Add(Query("bom", "true starts the file with a UTF-8 byte-order mark, for spreadsheets that need one to read UTF-8.",
+                new OpenApiSchema { Type = JsonSchemaType.Boolean }));
+        }
+        operation.Parameters!.Add(Query(LanguageNegotiation.QueryParameter,
+            "Language of the texts (a language tag), or * for every translation (a JSON object per text).", new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
+        operation.Parameters.Add(Header("Accept-Language", "Preferred languages with quality values (RFC 9110), e.g. kk, ru;q=0.8."));
+        operation.Responses ??= [];
+        operation.Responses["200"] = new OpenApiResponse
+        {
+            Description = csv ? "The whole list as CSV, streamed." : "The whole list as NDJSON, streamed.",
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Content-Disposition"] = ResponseHeader("inline, with a file name (events.csv, …)."),
+                ["Content-Language"] = ResponseHeader("The language of the texts (absent with lang=*)."),
+            },
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [csv ? ListQuery.CsvMediaType : ListQuery.NdjsonMediaType] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = csv
+                            ? "RFC 4180 CSV with a header row: the items' fields, named as in JSON; lists inside a cell joined with ';'."
+                            : "One JSON item per line, as in the JSON pages.",
+                    },
+                },
+            },
+        };
+    }
+
+    private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar, string? fixedFilter, ExportRoute? export)
     {
         if (calendar)
         {
             operation.Parameters!.Add(Query("q", "Full-text search, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }));
-            operation.Parameters.Add(Query("sort", "Order of the events, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String }));
+            operation.Parameters.Add(Query("sort", "Order of the events, as in the list.", SortSchema(spec)));
             operation.Parameters.Add(Query("updated_since", "Only events changed at or after this instant (RFC 3339).",
-                new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
+                new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", MaxLength = 35 }));
             foreach (var filter in spec.Filters.Where(f => f.Name != fixedFilter))
             {
-                operation.Parameters.Add(Query(filter.Name, filter.Description, new OpenApiSchema { Type = JsonSchemaType.String, Examples = [filter.Example] }));
+                operation.Parameters.Add(Query(filter.Name, filter.Description, FilterSchema(filter)));
             }
             return;
         }
-        operation.Parameters!.Add(Query("limit", "Maximum number of items in the page (1..100, default 20). Not with exports.",
-            new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100" }));
-        operation.Parameters.Add(Query("cursor", "Opaque cursor: nextCursor of the previous page (keep sort and filters unchanged).",
-            new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1000 }));
-        var sorts = spec.Sorts.Select(s => s.Name).Where(n => n != "relevance").ToList();
+        operation.Parameters ??= [];
+        if (export is null)
+        {
+            operation.Parameters.Add(Query("limit", "Maximum number of items in the page (1..100, default 20).",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100" }));
+            operation.Parameters.Add(Query("cursor", "Opaque cursor: nextCursor of the previous page (keep sort and filters unchanged).",
+                new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1000 }));
+        }
         operation.Parameters.Add(Query("sort",
             "Order: " + string.Join("; ", spec.Sorts.Select(s => $"{s.Name}: {s.Description}")) + " A leading '-' sorts descending.",
-            new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Enum = [.. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)n), .. sorts.Select(n => (System.Text.Json.Nodes.JsonNode)("-" + n)), "relevance"],
-            }));
+            SortSchema(spec)));
         var q = Query("q", "Full-text search over every language, case- and accent-insensitive, each word as a prefix; ranked (sort=relevance is the default with q).",
             new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 });
         q.Required = spec.SearchRequired;
         operation.Parameters.Add(q);
         operation.Parameters.Add(Query("updated_since", "Only items changed at or after this instant (RFC 3339). Deletions are in GET /api/v1/changes.",
-            new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }));
-        if (spec.Includes.Count > 0)
+            new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", MaxLength = 35 }));
+        if (spec.Includes.Count > 0 && export is null)
         {
             operation.Parameters.Add(Query("include", $"Embed related resources in each item: {string.Join(", ", spec.Includes)} (comma-separated).",
-                new OpenApiSchema { Type = JsonSchemaType.String }));
+                new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String, MaxLength = 200,
+                    Pattern = $@"^\s*({string.Join('|', spec.Includes)})\s*(,\s*({string.Join('|', spec.Includes)})\s*)*$",
+                    Examples = [spec.Includes[0]],
+                }));
         }
-        operation.Parameters.Add(Query("format", "json (a page, the default), or csv / ndjson: the whole list streamed. Accept: text/csv or application/x-ndjson does the same.",
-            new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["json", "csv", "ndjson"] }));
+        if (export is null)
+        {
+            var deprecated = Query("format", "json, the page. Deprecated: format=csv|ndjson (and Accept: text/csv or application/x-ndjson) "
+                + "still stream the export here, as before the export routes existed; use the list's .csv and .ndjson routes.",
+                new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["json"] });
+            deprecated.Deprecated = true;
+            operation.Parameters.Add(deprecated);
+        }
         foreach (var filter in spec.Filters)
         {
-            operation.Parameters.Add(Query(filter.Name, filter.Description, new OpenApiSchema { Type = JsonSchemaType.String, Examples = [filter.Example] }));
-        }
-        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
-        {
-            response.Content ??= new Dictionary<string, OpenApiMediaType>();
-            response.Content[ListQuery.CsvMediaType] = new OpenApiMediaType
-            {
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180 CSV with a header row: the items' fields, named as in JSON." },
-            };
-            response.Content[ListQuery.NdjsonMediaType] = new OpenApiMediaType
-            {
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One JSON item per line, as in the JSON pages." },
-            };
+            operation.Parameters.Add(Query(filter.Name, filter.Description, FilterSchema(filter)));
         }
     }
 

@@ -44,6 +44,7 @@ internal static class OpenApiSetup
             options.SchemaFilter<ValidationSchemaFilter>();
             options.SchemaFilter<LocalizedTextSchemaFilter>();
             options.DocumentFilter<StrictSchemaDocumentFilter>();
+            options.DocumentFilter<HeadOperationsFilter>();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -112,16 +113,19 @@ internal static class OpenApiSetup
                         break;
                     case "id":
                         parameter.Description = "The resource's UUID.";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 };
                         break;
                     case "itemId":
                         parameter.Description = "The UUID of the relation entry (as listed in the parent's representation).";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 };
                         break;
                     case "updated_since":
                         parameter.Description = "Only entries changed at or after this instant (RFC 3339).";
-                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", MaxLength = 35 };
                         break;
                     case "cursor":
                         parameter.Description = "Opaque cursor: the nextCursor of the previous page. Omit it for the first page.";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1000 };
                         break;
                     default:
                         break;

@@ -3,7 +3,8 @@ namespace RoundTable.Api.OpenApi;
 // Metadata that routes carry so that the OpenAPI filters document what the handlers read or write themselves.
 
 /// <summary>Documents a query parameter a handler reads itself (ListParametersFilter); StrictQuery leaves such routes to it.</summary>
-internal sealed record QueryParameterDoc(string Name, string Description, bool Integer = false, int? Minimum = null, int? Maximum = null);
+internal sealed record QueryParameterDoc(string Name, string Description, bool Integer = false, int? Minimum = null, int? Maximum = null,
+    int? MaxLength = null, string? Pattern = null, string? Example = null);
 
 /// <summary>
 /// Marks a route that answers an iCalendar feed of a list (documented by ListParametersFilter from the list's

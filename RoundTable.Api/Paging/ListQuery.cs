@@ -17,6 +17,12 @@ internal enum ListFormat
     Ndjson,
 }
 
+/// <summary>
+/// Marks a list's export route (GET /api/v1/events.csv, .ndjson): the list's handler answers it, with its format fixed
+/// by the route rather than by format= or Accept (Exports.ExportRoutes maps them).
+/// </summary>
+internal sealed record ExportRoute(ListFormat Format);
+
 /// <summary>A parsed, validated list request: filters, search, sort, keyset position, includes and format.</summary>
 internal sealed partial class ListQuery
 {
@@ -25,9 +31,10 @@ internal sealed partial class ListQuery
 
     /// <summary>Parameters every top-level list takes, beside its own filters.</summary>
     public static readonly IReadOnlyList<string> CommonParameters =
-        ["limit", "cursor", "sort", "q", "updated_since", "include", "format", LanguageNegotiation.QueryParameter];
+        ["limit", "cursor", "sort", "q", "updated_since", "include", "format", "bom", LanguageNegotiation.QueryParameter];
 
     private readonly List<string> _conditions = [];
+    private readonly List<FilterReference> _references = [];
 
     private ListQuery(ListSpec spec) => Spec = spec;
 
@@ -45,16 +52,24 @@ internal sealed partial class ListQuery
 
     public ListFormat Format { get; private set; }
 
+    /// <summary>bom=true: a CSV export starts with the UTF-8 byte-order mark, which spreadsheets need to read it as UTF-8.</summary>
+    public bool ByteOrderMark { get; private set; }
+
     /// <summary>CSV or NDJSON: the whole list, streamed (Exports.ExportResult).</summary>
     public bool IsExport => Format != ListFormat.Json;
 
     public DynamicParameters Parameters { get; } = new();
 
+    /// <summary>The resources the filters name: each must exist (KeyResolver.UnknownFilterReferencesAsync) before the list runs.</summary>
+    public IReadOnlyList<FilterReference> References => _references;
+
     /// <summary>Parses every query parameter; anything unknown or malformed is a 400 problem naming the parameter.</summary>
     public static bool TryParse(HttpRequest request, ListSpec spec, out ListQuery query, out ProblemHttpResult? problem) =>
-        TryParse(request.Query, request.Headers.Accept, spec, out query, out problem);
+        TryParse(request.Query, request.Headers.Accept, spec, out query, out problem,
+            request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ExportRoute>()?.Format);
 
-    public static bool TryParse(IQueryCollection parameters, StringValues accept, ListSpec spec, out ListQuery query, out ProblemHttpResult? problem)
+    public static bool TryParse(IQueryCollection parameters, StringValues accept, ListSpec spec, out ListQuery query, out ProblemHttpResult? problem,
+        ListFormat? routeFormat = null)
     {
         query = new ListQuery(spec);
         var errors = new Dictionary<string, string[]>();
@@ -83,7 +98,30 @@ internal sealed partial class ListQuery
             }
         }
 
-        query.Format = ParseFormat(accept, raw, errors);
+        if (routeFormat is { } fixedFormat)
+        {
+            query.Format = fixedFormat;
+            if (raw.ContainsKey("format"))
+            {
+                errors["format"] = ["This route is an export of one format already: leave out format."];
+            }
+        }
+        else
+        {
+            query.Format = ParseFormat(accept, raw, errors);
+        }
+        if (raw.TryGetValue("bom", out var bom))
+        {
+            if (bom is not ("true" or "false"))
+            {
+                errors["bom"] = ["bom takes true or false."];
+            }
+            else if (query.Format != ListFormat.Csv)
+            {
+                errors["bom"] = ["bom is for CSV exports (format=csv)."];
+            }
+            query.ByteOrderMark = bom == "true";
+        }
         if (raw.TryGetValue("limit", out var limitText))
         {
             if (query.Format != ListFormat.Json)
@@ -153,7 +191,7 @@ internal sealed partial class ListQuery
         {
             var names = includeText.Split(',').Select(n => n.Trim()).ToHashSet(StringComparer.Ordinal);
             var unknown = names.Where(n => !spec.Includes.Contains(n)).ToList();
-            if (unknown.Count > 0 || names.Count == 0)
+            if (unknown.Count > 0 || names.Count == 0 || includeText.ToString().Length > 200)
             {
                 errors["include"] = [spec.Includes.Count == 0
                     ? "This list embeds nothing."
@@ -174,6 +212,10 @@ internal sealed partial class ListQuery
                 else
                 {
                     query._conditions.Add(condition);
+                    if (filter.ReferenceOf(value!) is { } reference)
+                    {
+                        query._references.Add(reference);
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
+using RoundTable.Api.Database;
 using RoundTable.Api.Http;
 using RoundTable.Api.Json;
 
@@ -43,13 +44,28 @@ internal sealed record ListSpec(
 /// <summary>A sort order: its SQL key (the id breaks ties) and the key's SQL type, for cursors.</summary>
 internal sealed record SortSpec(string Name, string Sql, string Cast, string Description);
 
+/// <summary>
+/// What the contract says a filter's raw value looks like: exactly what <see cref="FilterSpec.TryApply"/> accepts as
+/// far as a pattern can say it (an ECMA-262 pattern, a maximum length, a format).
+/// </summary>
+internal sealed record FilterShape(int MaxLength, string? Pattern = null, string? Format = null);
+
 /// <summary>A filter parameter: parses its raw value into a SQL condition with its parameter.</summary>
+/// <param name="Example">A value that finds something in the seed: the contract's example, tried by a test.</param>
 internal abstract partial record FilterSpec(string Name, string Description, string Example)
 {
     protected string Parameter => "f_" + Name.Replace('_', 'x');
 
+    public abstract FilterShape Shape { get; }
+
     /// <summary>The condition for <paramref name="raw"/>, or an error message saying what is expected.</summary>
     public abstract string? TryApply(string raw, DynamicParameters parameters, out string? error);
+
+    /// <summary>The resources <paramref name="raw"/> (already applied) must name: a filter naming nothing is a 400, not an empty page.</summary>
+    public virtual FilterReference? ReferenceOf(string raw) => null;
+
+    /// <summary>A comma-separated list of <paramref name="item"/> (a pattern without anchors), spaces allowed around items.</summary>
+    protected static string ListPattern(string item) => $@"^\s*({item})\s*(,\s*({item})\s*)*$";
 
     protected static IEnumerable<string> Items(string raw) => raw.Split(',').Select(v => v.Trim());
 
@@ -58,17 +74,19 @@ internal abstract partial record FilterSpec(string Name, string Description, str
 }
 
 /// <summary>One or more of a fixed set of values (comma-separated): <c>kind=conference,seminar</c>.</summary>
-internal sealed record ValuesFilter(string Name, string Description, string Column, IReadOnlyCollection<string> Allowed)
-    : FilterSpec(Name, Description, Allowed.First())
+internal sealed record ValuesFilter(string Name, string Description, string Column, IReadOnlyCollection<string> Allowed, string Example)
+    : FilterSpec(Name, Description, Example)
 {
-    public static ValuesFilter Of<T>(string name, string description, string column) where T : struct, Enum =>
-        new(name, description, column, SnakeCaseEnum<T>.Names.Order(StringComparer.Ordinal).ToList());
+    public static ValuesFilter Of<T>(string name, string description, string column, T example) where T : struct, Enum =>
+        new(name, description, column, SnakeCaseEnum<T>.Names.Order(StringComparer.Ordinal).ToList(), SnakeCaseEnum<T>.ToName(example));
+
+    public override FilterShape Shape => new(500, ListPattern(string.Join('|', Allowed)));
 
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
         var values = Items(raw).ToArray();
         var bad = values.Where(v => !Allowed.Contains(v)).ToList();
-        if (values.Length == 0 || bad.Count > 0)
+        if (raw.Length > Shape.MaxLength || values.Length == 0 || bad.Count > 0)
         {
             error = $"{Name} takes one or more of: {string.Join(", ", Allowed)} (comma-separated).";
             return null;
@@ -85,10 +103,12 @@ internal sealed partial record CountryFilter(string Name, string Description, st
     [GeneratedRegex("^[A-Za-z]{2}$")]
     private static partial Regex Code();
 
+    public override FilterShape Shape => new(500, ListPattern("[A-Za-z]{2}"));
+
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
         var values = Items(raw).ToArray();
-        if (values.Length == 0 || !values.All(v => Code().IsMatch(v)))
+        if (raw.Length > Shape.MaxLength || values.Length == 0 || !values.All(v => Code().IsMatch(v)))
         {
             error = $"{Name} takes ISO 3166-1 alpha-2 country codes, comma-separated (e.g. KZ,KR).";
             return null;
@@ -102,6 +122,8 @@ internal sealed partial record CountryFilter(string Name, string Description, st
 /// <summary>A calendar date (YYYY-MM-DD); the condition uses <c>{0}</c> for the value.</summary>
 internal sealed record DateFilter(string Name, string Description, string Condition) : FilterSpec(Name, Description, "2024-07-29")
 {
+    public override FilterShape Shape { get; } = new(10, @"^\d{4}-\d{2}-\d{2}$", "date");
+
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
         if (!DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -115,9 +137,18 @@ internal sealed record DateFilter(string Name, string Description, string Condit
     }
 }
 
-/// <summary>Another resource by UUID or slug; the condition uses <c>{id}</c> and <c>{slug}</c>.</summary>
-internal sealed record ReferenceFilter(string Name, string Description, string Condition) : FilterSpec(Name, Description, "iitu")
+/// <summary>
+/// Another resource by UUID or slug, one of <paramref name="Targets"/> (a name that is none of them is a 400); the
+/// condition uses <c>{id}</c> and <c>{slug}</c>.
+/// </summary>
+internal sealed record ReferenceFilter(string Name, string Description, string Condition, string Example, IReadOnlyList<KeyLookup> Targets)
+    : FilterSpec(Name, Description, Example)
 {
+    public override FilterShape Shape { get; } = new(ResourceKey.MaxSlugLength, ResourceKey.Pattern);
+
+    public override FilterReference? ReferenceOf(string raw) =>
+        ResourceKey.TryParse(raw, out var key, out _) ? new FilterReference(Name, raw, key, Targets) : null;
+
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
         if (!ResourceKey.TryParse(raw, out var key, out _))
@@ -133,9 +164,14 @@ internal sealed record ReferenceFilter(string Name, string Description, string C
     }
 }
 
-/// <summary>A slug (lower-case words joined by hyphens); the condition uses <c>{0}</c>.</summary>
-internal sealed record SlugFilter(string Name, string Description, string Condition, string SlugExample) : FilterSpec(Name, Description, SlugExample)
+/// <summary>A slug (lower-case words joined by hyphens) of <paramref name="Target"/>; the condition uses <c>{0}</c>.</summary>
+internal sealed record SlugFilter(string Name, string Description, string Condition, string SlugExample, KeyLookup Target)
+    : FilterSpec(Name, Description, SlugExample)
 {
+    public override FilterShape Shape { get; } = new(ResourceKey.MaxSlugLength, "^[a-z0-9]+(-[a-z0-9]+)*$");
+
+    public override FilterReference? ReferenceOf(string raw) => new(Name, raw, new ResourceKey(null, raw), [Target]);
+
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
         if (raw.Length > 100 || !SlugPattern().IsMatch(raw))
@@ -152,9 +188,11 @@ internal sealed record SlugFilter(string Name, string Description, string Condit
 /// <summary>Free text matched case- and accent-insensitively inside a localized field; <c>{0}</c> is the folded pattern.</summary>
 internal sealed record ContainsFilter(string Name, string Description, string Column, string TextExample) : FilterSpec(Name, Description, TextExample)
 {
+    public override FilterShape Shape { get; } = new(200, @"\S");
+
     public override string? TryApply(string raw, DynamicParameters parameters, out string? error)
     {
-        if (raw.Trim().Length is 0 or > 200)
+        if (raw.Length > Shape.MaxLength || raw.Trim().Length == 0)
         {
             error = $"{Name} must be 1 to 200 characters of text.";
             return null;
@@ -166,3 +204,6 @@ internal sealed record ContainsFilter(string Name, string Description, string Co
         return $"rt_fold(rt_all_text({Column})) LIKE '%' || rt_fold(@{Parameter}) || '%'";
     }
 }
+
+/// <summary>A resource a filter names, to be found among <paramref name="Targets"/> before the list runs.</summary>
+internal sealed record FilterReference(string Filter, string Raw, ResourceKey Key, IReadOnlyList<KeyLookup> Targets);

@@ -4,9 +4,12 @@ using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
 using RoundTable.Api.Events;
 using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Sources;
+using RoundTable.Api.Speakers;
+using RoundTable.Api.Themes;
 
 namespace RoundTable.Api.Recommendations;
 
@@ -23,8 +26,6 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
     /// <summary>How recommendations are found by id or slug (deleted ones, and those of hidden drafts, are not).</summary>
     public static readonly KeyLookup Key = new("recommendation", "recommendations", "r", EventVisible);
 
-    /// <summary>How themes are found by slug.</summary>
-    public static readonly KeyLookup Themes = new("theme", "themes", "t", SoftDeleted: false);
 
     /// <summary>
     /// The slugs of recommendation r's themes, sorted. One key lookup per theme: with a join, the server hashed the
@@ -53,12 +54,12 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
         ],
         [
             new ReferenceFilter("event", "Recommendations of an event (UUID or slug).",
-                "r.event_id IN (SELECT fe.id FROM events fe WHERE fe.id = {id} OR fe.slug = {slug})"),
-            ValuesFilter.Of<RecommendationStatus>("status", "Statuses (comma-separated).", "r.status"),
+                "r.event_id IN (SELECT fe.id FROM events fe WHERE fe.id = {id} OR fe.slug = {slug})", "iitu-snu-round-table-2024", [EventQueries.Key]),
+            ValuesFilter.Of<RecommendationStatus>("status", "Statuses (comma-separated).", "r.status", RecommendationStatus.Proposed),
             new SlugFilter("theme", "Recommendations on a theme (slug).", """
                 EXISTS (SELECT 1 FROM recommendation_themes frt JOIN themes ft ON ft.id = frt.theme_id
                         WHERE frt.recommendation_id = r.id AND ft.slug = {0})
-                """, "digital-skills"),
+                """, "digital-literacy", ThemeQueries.Key),
             new ContainsFilter("audience", "Recommendations whose target audience mentions this text (any language, case- and accent-insensitive).",
                 "r.target_audience", "civil servants"),
             new ReferenceFilter("proposer", "Recommendations proposed by a person or an institution (UUID or slug).", """
@@ -66,7 +67,7 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
                         LEFT JOIN speakers fs ON fs.id = fp.speaker_id LEFT JOIN institutions fi ON fi.id = fp.institution_id
                         WHERE fp.recommendation_id = r.id
                           AND (fs.id = {id} OR fs.slug = {slug} OR fi.id = {id} OR fi.slug = {slug}))
-                """),
+                """, "a-k-khikmetov", [SpeakerQueries.Key, InstitutionQueries.Key]),
         ],
         $"r.search @@ {ListSpec.SearchQuery}",
         []);

@@ -15,6 +15,7 @@ using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Speakers;
 using RoundTable.Api.Validation;
+using RoundTable.Api.Themes;
 
 namespace RoundTable.Api.Recommendations;
 
@@ -45,8 +46,9 @@ internal static class RecommendationsApi
         reads.MapGet("/", ListRecommendations).WithName("listRecommendations")
             .WithSummary("List, search or export recommendations")
             .WithDescription("Recommendations one page at a time (by default in creation order), filtered, searched (q: title and body) "
-                + "and sorted. format=csv|ndjson (or Accept) streams the whole list.")
+                + "and sorted. The whole list streams from /api/v1/recommendations.csv and .ndjson.")
             .WithList(RecommendationQueries.List);
+        routes.MapExports("/api/v1/recommendations", ListRecommendations, "Recommendations", RecommendationQueries.List);
         reads.MapGet("/{idOrSlug}", GetRecommendation).WithName("getRecommendation")
             .WithSummary("Get a recommendation with its themes, proposers and status history").WithReadProblems();
         reads.MapGet("/{idOrSlug}/event", GetEvent).WithName("getRecommendationEvent")
@@ -77,15 +79,19 @@ internal static class RecommendationsApi
     // ---- reads
 
     private static async Task<Results<Ok<Page<RecommendationSummary>>, ProblemHttpResult, ExportResult<RecommendationSummary>>> ListRecommendations(
-        HttpContext context, RecommendationQueries queries, CancellationToken ct)
+        HttpContext context, RecommendationQueries queries, KeyResolver resolver, CancellationToken ct)
     {
         if (!ListQuery.TryParse(context.Request, RecommendationQueries.List, out var query, out var problem))
         {
             return problem!;
         }
+        if (await resolver.UnknownFilterReferencesAsync(query, ct) is { } unknown)
+        {
+            return unknown;
+        }
         if (query.IsExport)
         {
-            return new ExportResult<RecommendationSummary>(query.Format, "recommendations", queries.StreamAsync(query, ct).MapEach(r => r.Map<RecommendationSummary>()));
+            return new ExportResult<RecommendationSummary>(query, "recommendations", queries.StreamAsync(query, ct).MapEach(r => r.Map<RecommendationSummary>()));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), r => r.Map<RecommendationSummary>()));
     }
@@ -223,7 +229,7 @@ internal static class RecommendationsApi
     {
         var proposers = request.ProposedBy ?? [];
         var (events, eventErrors) = await services.Resolver.ResolveAsync(EventQueries.Key, [request.Event], _ => "event", ct);
-        var (themes, themeErrors) = await services.Resolver.ResolveAsync(RecommendationQueries.Themes, request.Themes ?? [], i => $"themes[{i}]", ct);
+        var (themes, themeErrors) = await services.Resolver.ResolveAsync(ThemeQueries.Key, request.Themes ?? [], i => $"themes[{i}]", ct);
         var (speakers, speakerErrors) = await services.Resolver.ResolveAsync(
             SpeakerQueries.Key, proposers.Select(p => p.Speaker).ToList(), i => $"proposedBy[{i}].speaker", ct);
         var (institutions, institutionErrors) = await services.Resolver.ResolveAsync(

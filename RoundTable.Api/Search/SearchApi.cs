@@ -19,8 +19,10 @@ internal static class SearchApi
         routes.MapGet("/api/v1/search", Search).WithTags("Search").WithName("search")
             .WithSummary("Search events, speakers, institutions and recommendations at once")
             .WithDescription("Full-text search over every language of events (title, summary), speakers (name, bio, positions), "
-                + "institutions (names, acronyms) and recommendations (title, body), best first. q is required.")
+                + "institutions (names, acronyms) and recommendations (title, body), best first. q is required. "
+                + "Every hit streams from /api/v1/search.csv and .ndjson.")
             .WithList(SearchQueries.List).WithPageLinks().DatedByChanges();
+        routes.MapExports("/api/v1/search", Search, "Search", SearchQueries.List);
         return routes;
     }
 
@@ -37,7 +39,7 @@ internal static class SearchApi
         }
         if (query.IsExport)
         {
-            return new ExportResult<SearchHit>(query.Format, "search", queries.StreamAsync(query, ct).MapEach(ToHit));
+            return new ExportResult<SearchHit>(query, "search", queries.StreamAsync(query, ct).MapEach(ToHit));
         }
         return TypedResults.Ok(query.ToPage(await queries.ListAsync(query, ct), ToHit));
     }

@@ -30,7 +30,7 @@ internal sealed class SearchQueries(NpgsqlDataSource dataSource, Viewer viewer)
     /// <summary>The search's parameters: q (required), type, sort (relevance only), paging.</summary>
     public static readonly ListSpec List = new("search result", "h",
         [ListSpec.Relevance("h.rank")],
-        [new ValuesFilter("type", "Kinds of resource to find (comma-separated).", "h.type", ["event", "institution", "recommendation", "speaker"])],
+        [new ValuesFilter("type", "Kinds of resource to find (comma-separated).", "h.type", ["event", "institution", "recommendation", "speaker"], "event")],
         "true",
         [],
         SearchRequired: true);

@@ -21,3 +21,14 @@ internal abstract class SourcedRow
             ? null
             : new(SourceSlug, SourceTitle, SourcePublisher, SourceLink, SourcePublishedOn, SourceCitation);
 }
+
+/// <summary>A source as a resource of its own: what the change feed's source entries name.</summary>
+public sealed record SourceDetail(
+    Guid Id, string Slug, LocalizedText Title, string? Publisher, string? Url, DateOnly? PublishedOn, string? Citation,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
+    GenerationMode = System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SourceDetail))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(RoundTable.Api.Paging.Page<SourceDetail>))]
+internal sealed partial class SourceJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

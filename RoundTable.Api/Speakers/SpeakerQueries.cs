@@ -4,6 +4,7 @@ using RoundTable.Api.Auth;
 using RoundTable.Api.Database;
 using RoundTable.Api.Events;
 using RoundTable.Api.Http;
+using RoundTable.Api.Institutions;
 using RoundTable.Api.Localization;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Sources;
@@ -34,12 +35,12 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
             new ReferenceFilter("institution", "People affiliated with an institution (UUID or slug).", """
                 EXISTS (SELECT 1 FROM speaker_affiliations fa JOIN institutions fi ON fi.id = fa.institution_id
                         WHERE fa.speaker_id = sp.id AND (fi.id = {id} OR fi.slug = {slug}))
-                """),
+                """, "iitu", [InstitutionQueries.Key]),
             new ReferenceFilter("event", "People who took part in an event (UUID or slug).", $$"""
                 EXISTS (SELECT 1 FROM event_participants fp JOIN events e ON e.id = fp.event_id
                         WHERE fp.speaker_id = sp.id AND (e.id = {id} OR e.slug = {slug}) AND e.deleted_at IS NULL
                           AND {{EventQueries.Visible}})
-                """),
+                """, "iitu-snu-round-table-2024", [EventQueries.Key]),
         ],
         // Name, honorific and bio, or the position of an affiliation: each served by its own GIN index.
         $"""

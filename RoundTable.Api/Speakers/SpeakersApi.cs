@@ -46,10 +46,12 @@ internal static class SpeakersApi
         reads.MapGet("/", ListSpeakers).WithName("listSpeakers")
             .WithSummary("List, search or export speakers")
             .WithDescription("People one page at a time (by default in creation order), filtered, searched (q: names, bio, positions) "
-                + "and sorted; include=affiliations embeds their affiliations. format=csv|ndjson (or Accept) streams the whole list.")
+                + "and sorted; include=affiliations embeds their affiliations. The whole list streams from /api/v1/speakers.csv and .ndjson.")
             .WithList(SpeakerQueries.List);
+        routes.MapExports("/api/v1/speakers", ListSpeakers, "Speakers", SpeakerQueries.List);
         reads.MapGet("/{idOrSlug}", GetSpeaker).WithName("getSpeaker")
-            .WithSummary("Get a speaker with their affiliations").WithLinkedData().WithReadProblems();
+            .WithSummary("Get a speaker with their affiliations").WithReadProblems();
+        reads.MapLinkedData(GetSpeaker, "getSpeakerLinkedData", "a speaker (schema.org Person)").WithReadProblems();
         reads.MapGet("/{idOrSlug}/events.ics", GetCalendar).WithName("getSpeakerCalendar")
             .WithSummary("The events a speaker took part in, as an iCalendar feed (RFC 5545)")
             .WithMetadata(EventQueries.List, new CalendarDoc("participant")).WithReadProblems();
@@ -89,15 +91,19 @@ internal static class SpeakersApi
     // ---- reads
 
     private static async Task<Results<Ok<Page<SpeakerSummary>>, ProblemHttpResult, ExportResult<SpeakerSummary>>> ListSpeakers(
-        HttpContext context, SpeakerQueries queries, CancellationToken ct)
+        HttpContext context, SpeakerQueries queries, KeyResolver resolver, CancellationToken ct)
     {
         if (!ListQuery.TryParse(context.Request, SpeakerQueries.List, out var query, out var problem))
         {
             return problem!;
         }
+        if (await resolver.UnknownFilterReferencesAsync(query, ct) is { } unknown)
+        {
+            return unknown;
+        }
         if (query.IsExport)
         {
-            return new ExportResult<SpeakerSummary>(query.Format, "speakers", queries.StreamAsync(query, ct).MapEach(r => r.Map<SpeakerSummary>()));
+            return new ExportResult<SpeakerSummary>(query, "speakers", queries.StreamAsync(query, ct).MapEach(r => r.Map<SpeakerSummary>()));
         }
         var page = query.ToPage(await queries.ListAsync(query, ct), r => r.Map<SpeakerSummary>());
         if (query.Includes.Count == 0 || page.Items.Count == 0)

@@ -1,0 +1,30 @@
+namespace RoundTable.Api.Http;
+
+/// <summary>
+/// HEAD on every GET route (RFC 9110 §9.3.2): the request runs as the GET it mirrors, through the same routing,
+/// limits, validators and caching, so the status and headers are the GET's; the body goes nowhere. Runs before
+/// routing, so that the GET endpoint is the one matched.
+/// </summary>
+internal static class HeadRequests
+{
+    public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+        var body = context.Response.Body;
+        context.Request.Method = HttpMethods.Get;
+        context.Response.Body = Stream.Null;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Method = HttpMethods.Head;
+            context.Response.Body = body;
+        }
+    });
+}
