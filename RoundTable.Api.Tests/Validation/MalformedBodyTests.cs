@@ -73,10 +73,13 @@ public sealed class MalformedBodyTests : WriteApiTest
     }
 
     [Fact]
-    public async Task A_patch_that_is_not_a_merge_patch_is_415()
+    public async Task A_patch_is_a_merge_patch_sent_as_merge_patch_or_plain_json_and_any_other_media_type_is_415()
     {
-        using var response = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", "\"1\"", "application/json");
-        await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        using var text = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"status":"held"}""", "\"1\"", "text/plain");
+        await ProblemAsync(text, HttpStatusCode.UnsupportedMediaType);
+        // Generated clients send every JSON body as application/json: it is read as the merge patch it is.
+        using var json = await SendAsync(HttpMethod.Patch, RoundTable, AdminKey, """{"venue":null}""", "\"1\"", "application/json");
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
     }
 
     [Fact]

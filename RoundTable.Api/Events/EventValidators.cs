@@ -35,7 +35,7 @@ internal sealed class CreateEventRequestValidator : AbstractValidator<CreateEven
     public CreateEventRequestValidator()
     {
         Include(new EventWriteRequestValidator());
-        RuleFor(e => e.Organizers).NotEmpty().Must(o => o is null || o.Count <= MaxOrganizers)
+        RuleFor(e => e.Organizers).NotEmpty().MaxItems(MaxOrganizers)
             .WithMessage($"'Organizers' must list 1 to {MaxOrganizers} institutions.");
         RuleFor(e => e.Organizers).Must(o => o is null || o.Select(x => x.Institution).Distinct().Count() == o.Count)
             .WithMessage("An institution is listed once among the organizers.");
@@ -58,8 +58,8 @@ internal sealed class EventParticipantRequestValidator : AbstractValidator<Event
     {
         RuleFor(p => p.Speaker).NotEmpty().IdOrSlug("a speaker");
         RuleFor(p => p.Role).NotNull().IsInEnum();
-        RuleFor(p => p.Institutions).Must(i => i is null || (i.Count <= 10 && i.Distinct().Count() == i.Count))
-            .WithMessage("'Institutions' lists at most 10 distinct institutions.");
+        RuleFor(p => p.Institutions).MaxItems(10).WithMessage("'Institutions' lists at most 10 distinct institutions.")
+            .Must(i => i is null || i.Distinct().Count() == i.Count).WithMessage("'Institutions' lists at most 10 distinct institutions.");
         RuleForEach(p => p.Institutions).NotEmpty().IdOrSlug("an institution");
     }
 }

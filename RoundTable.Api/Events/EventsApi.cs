@@ -86,7 +86,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
             .WithSummary("Change some of an event's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<EventWriteRequest>(MergePatch.MediaType)
+            .Accepts<EventWriteRequest>(MergePatch.MediaType, "application/json")
             .WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteEvent).WithName("deleteEvent")
             .WithSummary("Delete an event and its recommendations (If-Match required)")
@@ -101,7 +101,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/organizers/{itemId:guid}", PatchOrganizer).WithName("patchEventOrganizer")
             .WithSummary("Change an entry of an event's organizers with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventOrganizerRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventOrganizerRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/organizers/{itemId:guid}", RemoveOrganizer).WithName("removeEventOrganizer")
             .WithSummary("Remove an entry of an event's organizers (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -113,7 +113,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/participants/{itemId:guid}", PatchParticipant).WithName("patchEventParticipant")
             .WithSummary("Change an entry of an event's participants with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventParticipantRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventParticipantRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/participants/{itemId:guid}", RemoveParticipant).WithName("removeEventParticipant")
             .WithSummary("Remove an entry of an event's participants (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -125,7 +125,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/quotes/{itemId:guid}", PatchQuote).WithName("patchEventQuote")
             .WithSummary("Change an entry of an event's quotes with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventQuoteRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventQuoteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/quotes/{itemId:guid}", RemoveQuote).WithName("removeEventQuote")
             .WithSummary("Remove an entry of an event's quotes (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -137,7 +137,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/acknowledgements/{itemId:guid}", PatchAcknowledgement).WithName("patchEventAcknowledgement")
             .WithSummary("Change an entry of an event's acknowledgements with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/acknowledgements/{itemId:guid}", RemoveAcknowledgement).WithName("removeEventAcknowledgement")
             .WithSummary("Remove an entry of an event's acknowledgements (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);

@@ -15,6 +15,10 @@ internal readonly partial record struct ResourceKey(Guid? Id, string? Slug)
         "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
         + "|(?![0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}$)[a-z0-9]+(-[a-z0-9]+)*)$";
 
+    /// <summary>The slugs <see cref="TryParse"/> reads as slugs (not shaped like a UUID), as an ECMA-262 pattern.</summary>
+    public const string SlugOnlyPattern =
+        "^(?![0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}$)[a-z0-9]+(-[a-z0-9]+)*$";
+
     public override string ToString() => Id?.ToString() ?? Slug ?? string.Empty;
 
     public static bool TryParse(string value, out ResourceKey key, out ProblemHttpResult? problem)

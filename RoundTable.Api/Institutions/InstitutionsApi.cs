@@ -69,7 +69,7 @@ internal static class InstitutionsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution")
             .WithSummary("Change some of an institution's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<InstitutionWriteRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<InstitutionWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteInstitution).WithName("deleteInstitution")
             .WithSummary("Delete an institution no live event, person or child institution refers to (If-Match required)")
             .WithWriteProblems(conditional: true);
@@ -83,7 +83,7 @@ internal static class InstitutionsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/rankings/{itemId:guid}", PatchRanking).WithName("patchInstitutionRanking")
             .WithSummary("Change an entry of an institution's rankings with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<RankingRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<RankingRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/rankings/{itemId:guid}", RemoveRanking).WithName("removeInstitutionRanking")
             .WithSummary("Remove an entry of an institution's rankings (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);

@@ -45,6 +45,7 @@ internal static class OpenApiSetup
             options.SchemaFilter<LocalizedTextSchemaFilter>();
             options.DocumentFilter<StrictSchemaDocumentFilter>();
             options.DocumentFilter<HeadOperationsFilter>();
+            options.DocumentFilter<BoundsDocumentFilter>();
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

@@ -16,11 +16,6 @@ internal sealed class StrictSchemaDocumentFilter : IDocumentFilter
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
-        document.Servers =
-        [
-            new OpenApiServer { Url = "/", Description = "The host that serves this document" },
-            new OpenApiServer { Url = "http://localhost:5080", Description = "Local: ./run.sh" },
-        ];
         var schemas = document.Components?.Schemas;
         if (schemas is null)
         {
@@ -51,7 +46,10 @@ internal sealed class StrictSchemaDocumentFilter : IDocumentFilter
                 {
                     schemas[name] = MergePatchOf(id, full);
                 }
-                patch.Schema = new OpenApiSchemaReference(name, document);
+                foreach (var media in operation.RequestBody.Content.Values)
+                {
+                    media.Schema = new OpenApiSchemaReference(name, document);
+                }
             }
         }
     }

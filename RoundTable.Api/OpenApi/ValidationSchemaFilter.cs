@@ -35,9 +35,21 @@ internal sealed class ValidationSchemaFilter(IServiceProvider services) : ISchem
     {
         foreach (var rule in validator.CreateDescriptor().Rules)
         {
-            // Rules on each element of a list (RuleForEach) say nothing about the list itself.
-            if (rule.PropertyName is null || rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>)))
+            if (rule.PropertyName is null)
             {
+                continue;
+            }
+            // Rules on each element of a list (RuleForEach) describe its items, not the list itself.
+            if (rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>)))
+            {
+                if (target.Properties!.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(rule.PropertyName), out var list)
+                    && list is OpenApiSchema { Items: OpenApiSchema items })
+                {
+                    foreach (var component in rule.Components.Where(c => !c.HasCondition && !c.HasAsyncCondition))
+                    {
+                        (component.Validator as ISchemaRule)?.Describe(items);
+                    }
+                }
                 continue;
             }
             var name = JsonNamingPolicy.CamelCase.ConvertName(rule.PropertyName);

@@ -14,18 +14,22 @@ internal sealed class RecommendationWriteRequestValidator : AbstractValidator<Re
         RuleFor(r => r.Title).NotNull().Localized();
         RuleFor(r => r.Body).NotNull().Localized(Rules.MaxLongText);
         RuleFor(r => r.TargetAudience).Localized();
-        RuleFor(r => r.Themes).Must(t => t is null || (t.Count <= 20 && t.Distinct().Count() == t.Count))
-            .WithMessage("'Themes' lists at most 20 distinct theme slugs.");
-        RuleForEach(r => r.Themes).Must(t => ResourceKey.TryParse(t, out var k, out _) && k.Slug is not null)
-            .WithMessage("'{PropertyValue}' is not a theme slug.");
-        RuleFor(r => r.ProposedBy).Must(p => p is null || p.Count <= 50).WithMessage("'Proposed By' lists at most 50 proposers.");
-        RuleForEach(r => r.ProposedBy).ChildRules(p =>
-        {
-            p.RuleFor(x => x).Must(x => x.Speaker is not null || x.Institution is not null)
-                .WithName("proposer").WithMessage("A proposer names a speaker, an institution, or both.");
-            p.RuleFor(x => x.Speaker).IdOrSlug("a speaker");
-            p.RuleFor(x => x.Institution).IdOrSlug("an institution");
-        });
+        RuleFor(r => r.Themes).MaxItems(20).WithMessage("'Themes' lists at most 20 distinct theme slugs.")
+            .Must(t => t is null || t.Distinct().Count() == t.Count).WithMessage("'Themes' lists at most 20 distinct theme slugs.");
+        RuleForEach(r => r.Themes).SlugKey("a theme").WithMessage("'{PropertyValue}' is not a theme slug.");
+        RuleFor(r => r.ProposedBy).MaxItems(50).WithMessage("'Proposed By' lists at most 50 proposers.");
+        RuleForEach(r => r.ProposedBy).SetValidator(new ProposerRequestValidator());
+    }
+}
+
+internal sealed class ProposerRequestValidator : AbstractValidator<ProposerRequest>
+{
+    public ProposerRequestValidator()
+    {
+        RuleFor(x => x).Must(x => x.Speaker is not null || x.Institution is not null)
+            .WithName("proposer").WithMessage("A proposer names a speaker, an institution, or both.");
+        RuleFor(x => x.Speaker).IdOrSlug("a speaker");
+        RuleFor(x => x.Institution).IdOrSlug("an institution");
     }
 }
 

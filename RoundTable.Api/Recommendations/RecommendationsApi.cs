@@ -37,6 +37,7 @@ internal static class RecommendationsApi
         .AddSingleton<RecommendationCommands>()
         .AddSingleton<IValidator<RecommendationWriteRequest>, RecommendationWriteRequestValidator>()
         .AddSingleton<IValidator<StatusChangeRequest>, StatusChangeRequestValidator>()
+        .AddSingleton<IValidator<ProposerRequest>, ProposerRequestValidator>()
         .AddJsonContext(RecommendationJsonContext.Default)
         .AddMappings<RecommendationMappings>();
 
@@ -65,7 +66,7 @@ internal static class RecommendationsApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation")
             .WithSummary("Change some of a recommendation's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<RecommendationWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteRecommendation).WithName("deleteRecommendation")
             .WithSummary("Delete a recommendation (If-Match required)")
             .WithWriteProblems(conditional: true);

@@ -67,7 +67,7 @@ internal static class SpeakersApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker")
             .WithSummary("Change some of a speaker's fields with a JSON Merge Patch (If-Match required)")
-            .Accepts<SpeakerWriteRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<SpeakerWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteSpeaker).WithName("deleteSpeaker")
             .WithSummary("Delete a speaker no live event or recommendation names (If-Match required)")
             .WithWriteProblems(conditional: true);
@@ -81,7 +81,7 @@ internal static class SpeakersApi
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}/affiliations/{itemId:guid}", PatchAffiliation).WithName("patchSpeakerAffiliation")
             .WithSummary("Change an entry of a speaker's affiliations with a JSON Merge Patch (If-Match of the parent required)")
-            .Accepts<AffiliationRequest>(MergePatch.MediaType).WithWriteProblems(conditional: true);
+            .Accepts<AffiliationRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/affiliations/{itemId:guid}", RemoveAffiliation).WithName("removeSpeakerAffiliation")
             .WithSummary("Remove an entry of a speaker's affiliations (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);

@@ -16,12 +16,19 @@ internal static class MergePatch
 {
     public const string MediaType = "application/merge-patch+json";
 
-    /// <summary>The body of a PATCH: a JSON object sent as application/merge-patch+json (else a 415 or 400 problem).</summary>
+    /// <summary>
+    /// The media types a PATCH body may be sent as: a merge patch is plain JSON, and clients whose HTTP library sends
+    /// every JSON body as application/json (generated ones among them) need not set the content type by hand.
+    /// </summary>
+    public static readonly string[] MediaTypes = [MediaType, "application/json"];
+
+    /// <summary>The body of a PATCH: a JSON object sent as application/merge-patch+json or application/json (else a 415 or 400 problem).</summary>
     public static async Task<(JsonObject? Patch, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), MediaType, StringComparison.OrdinalIgnoreCase))
+        var contentType = request.ContentType?.Split(';')[0].Trim();
+        if (!MediaTypes.Any(m => string.Equals(contentType, m, StringComparison.OrdinalIgnoreCase)))
         {
-            return (null, Problems.UnsupportedMediaType($"PATCH takes a JSON Merge Patch: Content-Type: {MediaType}."));
+            return (null, Problems.UnsupportedMediaType($"PATCH takes a JSON Merge Patch: Content-Type: {MediaType} (or application/json)."));
         }
         JsonNode? patch;
         try

@@ -14,6 +14,9 @@ internal static partial class Rules
     public const int MaxLongText = 10_000;
     public const int MaxLanguages = 20;
 
+    /// <summary>The longest language tag a translation may carry (RFC 5646 recommends supporting 35 characters).</summary>
+    public const int MaxLanguageTagLength = 35;
+
     private static readonly HashSet<string> s_countries = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
         .Select(c => { try { return new RegionInfo(c.Name).TwoLetterISORegionName; } catch (ArgumentException) { return null; } })
         .Where(code => code is { Length: 2 } && code.All(char.IsAsciiLetterUpper))
@@ -27,6 +30,14 @@ internal static partial class Rules
         rule.NotEmpty().MaximumLength(ResourceKey.MaxSlugLength)
             .Matches(SlugPattern)
             .WithMessage("'{PropertyName}' must be lowercase letters and digits separated by single hyphens.");
+
+    /// <summary>At most <paramref name="max"/> items (null passes), stated in the contract as maxItems.</summary>
+    public static IRuleBuilderOptions<T, TCollection> MaxItems<T, TCollection>(this IRuleBuilder<T, TCollection> rule, int max) =>
+        rule.SetValidator(new MaxItemsRule<T, TCollection>(max));
+
+    /// <summary>A reference by slug only, such as a theme (null passes).</summary>
+    public static IRuleBuilderOptions<T, string?> SlugKey<T>(this IRuleBuilder<T, string?> rule, string what) =>
+        rule.SetValidator(new SlugKeyRule<T>(what));
 
     /// <summary>A reference to another resource by its UUID or slug (null passes: add NotEmpty where it is required).</summary>
     public static IRuleBuilderOptions<T, string?> IdOrSlug<T>(this IRuleBuilder<T, string?> rule, string what) =>
@@ -42,13 +53,13 @@ internal static partial class Rules
         rule.MaximumLength(64).SetValidator(new TimeZoneRule<T>());
 
     public static IRuleBuilderOptions<T, string?> Orcid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Matches("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$").WithMessage(OrcidMessage).Must(o => o is null || IsValidOrcid(o))
+        rule.MaximumLength(19).Matches("^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$").WithMessage(OrcidMessage).Must(o => o is null || IsValidOrcid(o))
             .WithMessage(OrcidMessage);
 
     private const string OrcidMessage = "'{PropertyName}' must be an ORCID iD such as 0000-0002-1825-0097 with a valid check digit.";
 
     public static IRuleBuilderOptions<T, string?> RorId<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Matches("^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
+        rule.MaximumLength(9).Matches("^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$")
             .WithMessage("'{PropertyName}' must be a ROR id such as 05a28rw58 (without the https://ror.org/ prefix).");
 
     public static IRuleBuilderOptions<T, string?> EnumName<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>

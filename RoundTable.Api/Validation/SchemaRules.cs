@@ -23,7 +23,8 @@ internal sealed class LocalizedTextRule<T>(int maxLength) : PropertyValidator<T,
 
     public override bool IsValid(ValidationContext<T> context, LocalizedText? value) =>
         value is null || (value.Count is > 0 and <= Rules.MaxLanguages
-            && value.All(kv => Rules.LanguageTagPattern().IsMatch(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value) && kv.Value.Length <= maxLength));
+            && value.All(kv => kv.Key.Length <= Rules.MaxLanguageTagLength && Rules.LanguageTagPattern().IsMatch(kv.Key)
+                && !string.IsNullOrWhiteSpace(kv.Value) && kv.Value.Length <= maxLength));
 
     protected override string GetDefaultMessageTemplate(string errorCode) =>
         $"'{{PropertyName}}' must map 1 to {Rules.MaxLanguages} language tags (e.g. en, kk, ru, ko) to non-blank text of at most {maxLength} characters.";
@@ -32,7 +33,7 @@ internal sealed class LocalizedTextRule<T>(int maxLength) : PropertyValidator<T,
     {
         schema.MinProperties = 1;
         schema.MaxProperties = Rules.MaxLanguages;
-        schema.PropertyNames = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Rules.LanguageTag };
+        schema.PropertyNames = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Rules.LanguageTag, MaxLength = Rules.MaxLanguageTagLength };
         schema.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = maxLength, Pattern = "\\S" };
     }
 }
@@ -51,6 +52,36 @@ internal sealed class IdOrSlugRule<T>(string what) : PropertyValidator<T, string
         schema.Pattern = ResourceKey.Pattern;
         schema.MaxLength = ResourceKey.MaxSlugLength;
     }
+}
+
+/// <summary>A reference by slug only (themes): a UUID, or anything shaped like one, is refused.</summary>
+internal sealed class SlugKeyRule<T>(string what) : PropertyValidator<T, string?>, ISchemaRule
+{
+    public override string Name => "SlugKey";
+
+    public override bool IsValid(ValidationContext<T> context, string? value) =>
+        value is null || (ResourceKey.TryParse(value, out var key, out _) && key.Slug is not null);
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => $"'{{PropertyValue}}' is not {what}'s slug.";
+
+    public void Describe(OpenApiSchema schema)
+    {
+        schema.Pattern = ResourceKey.SlugOnlyPattern;
+        schema.MaxLength = ResourceKey.MaxSlugLength;
+    }
+}
+
+/// <summary>At most <paramref name="max"/> items in a list (null passes).</summary>
+internal sealed class MaxItemsRule<T, TCollection>(int max) : PropertyValidator<T, TCollection>, ISchemaRule
+{
+    public override string Name => "MaxItems";
+
+    public override bool IsValid(ValidationContext<T> context, TCollection value) =>
+        value is not System.Collections.ICollection list || list.Count <= max;
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => $"'{{PropertyName}}' lists at most {max} items.";
+
+    public void Describe(OpenApiSchema schema) => schema.MaxItems = max;
 }
 
 /// <summary>An ISO 3166-1 alpha-2 country code in upper case.</summary>
