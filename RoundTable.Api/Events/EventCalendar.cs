@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
@@ -5,6 +6,8 @@ using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
+using NodaTime;
+using NodaTime.Extensions;
 using RoundTable.Api.Caching;
 using RoundTable.Api.Database;
 using RoundTable.Api.Errors;
@@ -36,13 +39,14 @@ internal static class EventCalendar
             return problem!;
         }
         return await resolver.FindAsync(subject, key, ct) is { } id
-            ? await OfAsync(context, queries, resolver, new Dictionary<string, string> { [filter] = id.ToString() }, $"{subject.Resource}-{idOrSlug}", ct)
+            ? await OfAsync(context, queries, resolver, new Dictionary<string, string> { [filter] = id.ToString() }, $"{subject.Resource}-{idOrSlug}", ct,
+                $"RoundTable API: events of the {subject.Resource} {idOrSlug}")
             : Problems.NotFound(subject.Resource, idOrSlug);
     }
 
     /// <summary>The events the request's list filters select, plus the <paramref name="fixedFilters"/>.</summary>
     public static async Task<Results<CalendarResult, ProblemHttpResult>> OfAsync(HttpContext context, EventQueries queries,
-        KeyResolver resolver, IReadOnlyDictionary<string, string> fixedFilters, string name, CancellationToken ct)
+        KeyResolver resolver, IReadOnlyDictionary<string, string> fixedFilters, string name, CancellationToken ct, string title = "RoundTable API: events")
     {
         var parameters = context.Request.Query.ToDictionary(p => p.Key, p => p.Value);
         var refused = parameters.Keys.Where(k => s_notForFeeds.Contains(k) || fixedFilters.ContainsKey(k)).ToList();
@@ -62,46 +66,84 @@ internal static class EventCalendar
         {
             return unknown;
         }
-        return new CalendarResult(name, queries.CalendarBatchesAsync(query, Batch, ct));
+        return new CalendarResult(name, title, queries.CalendarBatchesAsync(query, Batch, ct));
     }
 
-    internal sealed class CalendarResult(string name, IAsyncEnumerable<(IReadOnlyList<EventRow> Events, EventIncludes Includes)> batches) : IResult
+    internal sealed class CalendarResult(string name, string title, IAsyncEnumerable<(IReadOnlyList<EventRow> Events, EventIncludes Includes)> batches) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
+            // Not streamed: the feed is written whole into HttpCaching's buffer, so that it gets an ETag, Last-Modified,
+            // Cache-Control and 304s like every other GET, and its time zones can cover every event's dates.
             var ct = context.RequestAborted;
-            await using var enumerator = batches.GetAsyncEnumerator(ct);
-            // The first batch is read before anything is sent: a failure there is still a 500 problem.
-            var more = await enumerator.MoveNextAsync();
-            var response = context.Response;
-            response.ContentType = $"{CalendarDoc.MediaType}; charset=utf-8";
-            response.Headers.ContentDisposition = $"inline; filename=\"{name}.ics\"";
             var baseUrl = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/api/v1";
             var language = LanguagePreference.Current;
             var serializer = new CalendarSerializer();
-            var zones = new HashSet<string>(StringComparer.Ordinal);
-            await StreamingResponse.WriteAsync(context, $"Calendar {name}", async () =>
+            var zones = new Dictionary<string, (Instant From, Instant To)>(StringComparer.Ordinal);
+            var events = new StringBuilder();
+            await foreach (var (rows, includes) in batches.WithCancellation(ct))
             {
-                await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
-                await writer.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//RoundTable API//Events//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
-                for (; more; more = await enumerator.MoveNextAsync())
+                var organizers = includes.Organizers!.ToLookup(o => o.EventId);
+                var participants = includes.Participants!.ToLookup(p => p.EventId);
+                foreach (var row in rows)
                 {
-                    var (events, includes) = enumerator.Current;
-                    var organizers = includes.Organizers!.ToLookup(o => o.EventId);
-                    var participants = includes.Participants!.ToLookup(p => p.EventId);
-                    foreach (var row in events)
+                    if (row.TimeZone is { } zone && row.StartsAt is { } startsAt && TryZone(zone) is not null)
                     {
-                        if (row.TimeZone is { } zone && row.StartsAt is not null && TryZone(zone) is not null && zones.Add(zone))
-                        {
-                            await writer.WriteAsync(serializer.SerializeToString(VTimeZone.FromDateTimeZone(zone)));
-                        }
-                        await writer.WriteAsync(serializer.SerializeToString(ToEvent(row, organizers[row.Id], participants[row.Id], baseUrl, language)));
+                        var from = Instant.FromDateTimeUtc(DateTime.SpecifyKind(startsAt, DateTimeKind.Utc));
+                        var to = Instant.FromDateTimeUtc(DateTime.SpecifyKind(row.EndsAt ?? startsAt, DateTimeKind.Utc));
+                        zones[zone] = zones.TryGetValue(zone, out var span) ? (Instant.Min(span.From, from), Instant.Max(span.To, to)) : (from, to);
                     }
-                    await writer.FlushAsync(ct);
+                    events.Append(serializer.SerializeToString(ToEvent(row, organizers[row.Id], participants[row.Id], baseUrl, language)));
                 }
-                await writer.WriteAsync("END:VCALENDAR\r\n");
-                await writer.FlushAsync(ct);
-            });
+            }
+            var response = context.Response;
+            response.ContentType = $"{CalendarDoc.MediaType}; charset=utf-8";
+            response.Headers.ContentDisposition = $"inline; filename=\"{name}.ics\"";
+            await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
+            await writer.WriteAsync("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//RoundTable API//Events//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+            await writer.WriteAsync($"X-WR-CALNAME:{Escape(title)}\r\n");
+            foreach (var (zone, (from, to)) in zones.OrderBy(z => z.Key, StringComparer.Ordinal))
+            {
+                await writer.WriteAsync(IanaTimeZone(zone, from, to));
+            }
+            await writer.WriteAsync(events.ToString());
+            await writer.WriteAsync("END:VCALENDAR\r\n");
+            await writer.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>TEXT as RFC 5545 writes it: backslash, semicolon, comma and newline escaped.</summary>
+    private static string Escape(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace(";", @"\;", StringComparison.Ordinal)
+        .Replace(",", @"\,", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The VTIMEZONE of <paramref name="zoneId"/> from the IANA time-zone database (NodaTime's copy): one observance per
+    /// period of the zone from the one in force at <paramref name="from"/> to the one in force at <paramref name="to"/>,
+    /// each with the onset, the offsets and the abbreviation the database gives, and no recurrence rule it does not
+    /// state. (Ical.Net's VTimeZone.FromDateTimeZone turns the latest change into an invented yearly rule and drops
+    /// the periods before it.)
+    /// </summary>
+    internal static string IanaTimeZone(string zoneId, Instant from, Instant to)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[zoneId];
+        var text = new StringBuilder($"BEGIN:VTIMEZONE\r\nTZID:{zoneId}\r\n");
+        foreach (var period in zone.GetZoneIntervals(from, to + NodaTime.Duration.FromTicks(1)))
+        {
+            var before = period.HasStart ? zone.GetZoneInterval(period.Start - NodaTime.Duration.Epsilon).WallOffset : period.WallOffset;
+            var onset = period.HasStart ? (period.Start + before.ToTimeSpan().ToDuration()).InUtc().LocalDateTime : new LocalDateTime(1601, 1, 1, 0, 0);
+            var kind = period.Savings == Offset.Zero ? "STANDARD" : "DAYLIGHT";
+            text.Append($"BEGIN:{kind}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"DTSTART:{onset.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"TZOFFSETFROM:{Utc(before)}\r\nTZOFFSETTO:{Utc(period.WallOffset)}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"TZNAME:{Escape(period.Name)}\r\nEND:{kind}\r\n");
+        }
+        return text.Append("END:VTIMEZONE\r\n").ToString();
+
+        static string Utc(Offset offset)
+        {
+            var span = offset.ToTimeSpan();
+            return (span < TimeSpan.Zero ? "-" : "+") + span.Duration().ToString("hhmm", CultureInfo.InvariantCulture)
+                + (span.Seconds != 0 ? span.Duration().ToString("ss", CultureInfo.InvariantCulture) : "");
         }
     }
 
@@ -136,9 +178,10 @@ internal static class EventCalendar
         vevent.Categories.Add(row.Kind);
         if (row.StartsAt is { } startsAt && row.TimeZone is { } zone && TryZone(zone) is { } info)
         {
-            vevent.DtStart = new CalDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(startsAt, DateTimeKind.Utc), info), zone, true);
-            var endsAt = row.EndsAt ?? startsAt;
-            vevent.DtEnd = new CalDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(endsAt, DateTimeKind.Utc), info), zone, true);
+            // Local times from the same IANA data as the VTIMEZONE the feed carries.
+            DateTime Local(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).InZone(info).LocalDateTime.ToDateTimeUnspecified();
+            vevent.DtStart = new CalDateTime(Local(startsAt), zone, true);
+            vevent.DtEnd = new CalDateTime(Local(row.EndsAt ?? startsAt), zone, true);
         }
         else
         {
@@ -146,10 +189,21 @@ internal static class EventCalendar
             vevent.DtStart = new CalDateTime(row.StartDate);
             vevent.DtEnd = new CalDateTime(row.EndDate.AddDays(1));
         }
-        var main = organizers.OrderBy(o => o.Role == "organizer" ? 0 : o.Role == "co_organizer" ? 1 : 2).FirstOrDefault();
-        if (main is not null)
+        // One ORGANIZER per event (RFC 5545): the main organizer; co-organizers and partners follow as attendees of
+        // type GROUP (co-organizers chair, partners take no part in the programme).
+        var ranked = organizers.OrderBy(o => o.Role == "organizer" ? 0 : o.Role == "co_organizer" ? 1 : 2).ToList();
+        if (ranked.FirstOrDefault() is { } main)
         {
             vevent.Organizer = new Organizer { Value = new Uri($"{baseUrl}/institutions/{main.InstitutionSlug}"), CommonName = Text(main.InstitutionName) };
+        }
+        foreach (var other in ranked.Skip(1))
+        {
+            vevent.Attendees.Add(new Attendee(new Uri($"{baseUrl}/institutions/{other.InstitutionSlug}"))
+            {
+                CommonName = Text(other.InstitutionName),
+                Type = "GROUP",
+                Role = other.Role == "co_organizer" ? ParticipationRole.Chair : ParticipationRole.NonParticipant,
+            });
         }
         foreach (var participant in participants)
         {
@@ -168,6 +222,5 @@ internal static class EventCalendar
         return vevent;
     }
 
-    private static TimeZoneInfo? TryZone(string zone) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var info) ? info : null;
+    private static DateTimeZone? TryZone(string zone) => DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone);
 }

@@ -70,7 +70,7 @@ internal static class EventsApi
             .WithReadProblems();
         reads.MapGet("/{idOrSlug}/recommendations", ListRecommendations).WithName("listEventRecommendations")
             .WithSummary("List the recommendations that came out of an event").WithReadProblems();
-        routes.MapGet("/api/v1/events.ics", GetCalendar).WithTags("Events").WithName("getEventsCalendar")
+        routes.MapGet("/api/v1/events.ics", GetCalendar).WithTags("Events").WithName("getEventsCalendar").DatedByChanges()
             .WithSummary("Events as an iCalendar feed (RFC 5545)")
             .WithDescription("The events the list's filters select (from, to, kind, status, country, organizer, institution, participant, theme, q), "
                 + "each with organizer, participants as attendees, location, URL, status and time zone. Subscribe to it from a calendar.")

@@ -34,7 +34,6 @@ internal sealed class ListParametersFilter : IOperationFilter
         {
             operation.Parameters.Add(Query(LanguageNegotiation.QueryParameter, "Language of the texts (a language tag), as for JSON.",
                 new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
-            operation.Parameters.Add(Header("Accept-Language", "Preferred languages with quality values (RFC 9110), e.g. kk, ru;q=0.8."));
             operation.Responses ??= [];
             operation.Responses["200"] = new OpenApiResponse
             {
@@ -59,8 +58,8 @@ internal sealed class ListParametersFilter : IOperationFilter
                 Examples = doc.Example is null ? null : [doc.Example],
             }));
         }
-        // Calendars stream like exports: no validators, no 304.
-        if (isGet && !calendar && export is null)
+        // Exports stream: no validators, no 304. Calendars are written whole and revalidate like any GET.
+        if (isGet && export is null)
         {
             if (!operation.Parameters.Any(p => p.Name == LanguageNegotiation.QueryParameter))
             {

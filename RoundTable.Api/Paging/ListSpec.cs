@@ -38,7 +38,7 @@ internal sealed record ListSpec(
 
     public static SortSpec UpdatedAt(string alias) => new("updatedAt", $"{alias}.updated_at", "timestamptz", "Time of the last change.");
 
-    public static SortSpec Relevance(string rank) => new("relevance", rank, "real", "Search rank, best first (the default with q).");
+    public static SortSpec Relevance(string rank) => new("relevance", rank, "real", "Search rank, best first (the default with q, and only with q).");
 }
 
 /// <summary>A sort order: its SQL key (the id breaks ties) and the key's SQL type, for cursors.</summary>
