@@ -17,37 +17,11 @@ namespace RoundTable.Api.Tests.Contract;
 /// </summary>
 public sealed class GeneratedRequestTests : WriteApiTest
 {
-    private static readonly Dictionary<string, string> s_seeded = new()
-    {
-        ["/api/v1/events/"] = "iitu-snu-round-table-2024",
-        ["/api/v1/speakers/"] = "kilkon-ko",
-        ["/api/v1/institutions/"] = "iitu",
-        ["/api/v1/recommendations/"] = "urgently-raise-civil-servants-digital-literacy",
-        ["/api/v1/themes/"] = "digital-literacy",
-        ["/api/v1/sources/"] = "iitu-snu-round-table-2024-report",
-    };
-
-    private static string CommittedContract()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RoundTable.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return File.ReadAllText(Path.Combine(directory!.FullName, "RoundTable.Api", "openapi", "v1.json"));
-    }
-
     private static string? Fill(string template, Random random)
     {
-        var path = template;
-        if (path.Contains("{idOrSlug}", StringComparison.Ordinal))
+        if (Seeded.ItemPath(template) is not { } path)
         {
-            var prefix = s_seeded.Keys.FirstOrDefault(p => path.StartsWith(p, StringComparison.Ordinal));
-            if (prefix is null)
-            {
-                return null;
-            }
-            path = path.Replace("{idOrSlug}", s_seeded[prefix], StringComparison.Ordinal);
+            return null;
         }
         // A made-up entry or key id: the answer is a 404 (or a 401 without a key).
         return path.Replace("{itemId}", RandomGuid(random), StringComparison.Ordinal).Replace("{id}", RandomGuid(random), StringComparison.Ordinal);
@@ -148,7 +122,7 @@ public sealed class GeneratedRequestTests : WriteApiTest
         var random = new Random(seed);
         await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["RateLimits:Enabled"] = "false" });
         using var client = factory.CreateContractClient();
-        var contract = JsonNode.Parse(CommittedContract())!;
+        var contract = JsonNode.Parse(File.ReadAllText(Infrastructure.Contract.CommittedPath))!;
         var before = await DatabaseFingerprintAsync();
         var sent = 0;
         foreach (var (template, item) in contract["paths"]!.AsObject())
@@ -182,12 +156,7 @@ public sealed class GeneratedRequestTests : WriteApiTest
             {
                 foreach (var key in new[] { null, AdminKey })
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                    if (key is not null)
-                    {
-                        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-                    }
-                    using var response = await client.SendAsync(request);
+                    using var response = await client.SendAsync(Request(HttpMethod.Get, url, key));
                     sent++;
                     var status = (int)response.StatusCode;
                     var what = $"GET {url} ({(key is null ? "anonymous" : "admin key")}, seed {seed}) answered {status}: {await response.Content.ReadAsStringAsync()}";
@@ -215,7 +184,7 @@ public sealed class GeneratedRequestTests : WriteApiTest
         var random = new Random(seed);
         await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["RateLimits:Enabled"] = "false" });
         using var client = factory.CreateContractClient();
-        var contract = JsonNode.Parse(CommittedContract())!;
+        var contract = JsonNode.Parse(File.ReadAllText(Infrastructure.Contract.CommittedPath))!;
         var before = await DatabaseFingerprintAsync();
         var sent = 0;
         foreach (var (template, item) in contract["paths"]!.AsObject())
@@ -235,11 +204,7 @@ public sealed class GeneratedRequestTests : WriteApiTest
                 {
                     foreach (var (key, ifMatch) in new[] { ((string?)null, "\"1\""), (AdminKey, "not-an-etag"), (AdminKey, (string?)null), (AdminKey, "\"999999\"") })
                     {
-                        using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path);
-                        if (key is not null)
-                        {
-                            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-                        }
+                        using var request = Request(new HttpMethod(method.ToUpperInvariant()), path, key);
                         if (conditional && ifMatch is not null)
                         {
                             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
@@ -262,7 +227,17 @@ public sealed class GeneratedRequestTests : WriteApiTest
         Assert.Equal(before, await DatabaseFingerprintAsync());
     }
 
-    private static string Url(string path, IEnumerable<string> query)
+    private static HttpRequestMessage Request(HttpMethod method, string url, string? key)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+        return request;
+    }
+
+        private static string Url(string path, IEnumerable<string> query)
     {
         var parts = query.ToList();
         return parts.Count == 0 ? path : $"{path}?{string.Join('&', parts)}";

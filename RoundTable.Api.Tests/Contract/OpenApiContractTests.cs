@@ -6,21 +6,10 @@ namespace RoundTable.Api.Tests.Contract;
 /// <summary>The OpenAPI document. Read as raw JSON: it is a document about the API, not one of its resources.</summary>
 public sealed class OpenApiContractTests : ApiTest
 {
-    private static string CommittedDocumentPath()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RoundTable.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-            "RoundTable.Api", "openapi", "v1.json");
-    }
-
     [Fact]
     public async Task The_served_document_equals_the_committed_contract()
     {
-        var committed = JsonNode.Parse(await File.ReadAllTextAsync(CommittedDocumentPath()));
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(Infrastructure.Contract.CommittedPath));
         var served = await GetJsonAsync("/openapi/v1.json");
 
         Assert.True(JsonNode.DeepEquals(committed, served),

@@ -7,17 +7,6 @@ namespace RoundTable.Api.Tests.Http;
 /// <summary>HEAD answers every GET route with the GET's status and headers and no body, and the contract says so.</summary>
 public sealed class HeadTests : ApiTest
 {
-    /// <summary>A seeded resource for each kind of item route, so that every GET route can be tried.</summary>
-    private static readonly Dictionary<string, string> s_seeded = new()
-    {
-        ["/api/v1/events/"] = "iitu-snu-round-table-2024",
-        ["/api/v1/speakers/"] = "kilkon-ko",
-        ["/api/v1/institutions/"] = "iitu",
-        ["/api/v1/recommendations/"] = "urgently-raise-civil-servants-digital-literacy",
-        ["/api/v1/themes/"] = "digital-literacy",
-        ["/api/v1/sources/"] = "iitu-snu-round-table-2024-report",
-    };
-
     [Fact]
     public async Task Every_get_route_answers_head_with_the_same_status_and_headers_and_no_body()
     {
@@ -35,12 +24,7 @@ public sealed class HeadTests : ApiTest
             {
                 continue;
             }
-            var url = path;
-            if (path.Contains("{idOrSlug}", StringComparison.Ordinal))
-            {
-                var prefix = s_seeded.Keys.Single(p => path.StartsWith(p, StringComparison.Ordinal));
-                url = path.Replace("{idOrSlug}", s_seeded[prefix], StringComparison.Ordinal);
-            }
+            var url = Seeded.ItemPath(path) ?? throw new InvalidOperationException($"{path}: no seeded resource");
             if (url == "/api/v1/search")
             {
                 url += "?q=digital";

@@ -241,10 +241,12 @@ internal static partial class Contract
     // A JSON Pointer segment: ~ and / escaped (RFC 6901), and the rest as a URI fragment needs it.
     private static string Escape(string segment) => Uri.EscapeDataString(segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
 
+    /// <summary>Where the committed contract is.</summary>
+    public static string CommittedPath => Path.Combine(Architecture.ArchitectureTests.RepositoryRoot(), "RoundTable.Api", "openapi", "v1.json");
+
     private static Document Load()
     {
-        var path = Path.Combine(Architecture.ArchitectureTests.RepositoryRoot(), "RoundTable.Api", "openapi", "v1.json");
-        var text = File.ReadAllText(path);
+        var text = File.ReadAllText(CommittedPath);
         var root = JsonNode.Parse(text)!.AsObject();
         var registry = new SchemaRegistry();
         registry.Register(s_base, new JsonElementBaseDocument(JsonDocument.Parse(text).RootElement.Clone(), s_base));

@@ -31,7 +31,7 @@ internal static class ChangesApi
                 new QueryParameterDoc("cursor", "nextCursor of the previous page; omit it to start from the first change.", MaxLength: 200),
                 new QueryParameterDoc("limit", "Changes per page (1..1000, default 100).", Integer: true, Minimum: 1, Maximum: 1000),
                 new QueryParameterDoc("type", "Only these types (comma-separated), e.g. event,event_participant.", MaxLength: 500,
-                    Pattern: $@"^\s*({string.Join('|', s_types)})\s*(,\s*({string.Join('|', s_types)})\s*)*$", Example: "event"))
+                    Pattern: FilterSpec.ListPattern(string.Join('|', s_types)), Example: "event"))
             .WithReadProblems(item: false);
         return routes;
     }

@@ -219,7 +219,7 @@ internal sealed class ListParametersFilter : IOperationFilter
                 new OpenApiSchema
                 {
                     Type = JsonSchemaType.String, MaxLength = 200,
-                    Pattern = $@"^\s*({string.Join('|', spec.Includes)})\s*(,\s*({string.Join('|', spec.Includes)})\s*)*$",
+                    Pattern = FilterSpec.ListPattern(string.Join('|', spec.Includes)),
                     Examples = [spec.Includes[0]],
                 }));
         }

@@ -64,8 +64,11 @@ internal abstract partial record FilterSpec(string Name, string Description, str
     /// <summary>The resources <paramref name="raw"/> (already applied) must name: a filter naming nothing is a 400, not an empty page.</summary>
     public virtual FilterReference? ReferenceOf(string raw) => null;
 
-    /// <summary>A comma-separated list of <paramref name="item"/> (a pattern without anchors), spaces allowed around items.</summary>
-    protected static string ListPattern(string item) => $@"^\s*({item})\s*(,\s*({item})\s*)*$";
+    /// <summary>
+    /// A comma-separated list of <paramref name="item"/> (a pattern without anchors), spaces allowed around items: the
+    /// values every comma-list parameter (filters, include, the feed's type) accepts, for the contract.
+    /// </summary>
+    public static string ListPattern(string item) => $@"^\s*({item})\s*(,\s*({item})\s*)*$";
 
     protected static IEnumerable<string> Items(string raw) => raw.Split(',').Select(v => v.Trim());
 
