@@ -4,7 +4,8 @@
 #   clients/typescript: openapi-typescript + openapi-fetch (npm ci, generate, tsc, node)
 #   clients/csharp:     Kiota (dotnet tool) + the Kiota runtime packages (generate.sh, dotnet run)
 # Each example lists and pages, reads by slug in another language, reads a 404 as a typed problem, and creates,
-# patches with If-Match, gets 412 for a stale If-Match and deletes. Used by .ci/run; by hand: clients/run-examples.sh
+# patches with If-Match, gets 412 for a stale If-Match and deletes. Then Swagger UI in Chromium (tools/swagger-ui):
+# its pre-filled examples executed through "Try it out". Used by .ci/run; by hand: clients/run-examples.sh
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -41,5 +42,11 @@ if clients/csharp/generate.sh >/dev/null && dotnet run --project clients/csharp 
   echo "examples: C# passed"
 else
   status=1; echo "examples: C# failed"
+fi
+echo "examples: Swagger UI in Chromium (tools/swagger-ui, puppeteer-core)"
+if (cd tools/swagger-ui && npm ci --no-audit --no-fund --loglevel=error >/dev/null && node check.mjs | tail -n 12); then
+  echo "examples: Swagger UI passed"
+else
+  status=1; echo "examples: Swagger UI failed"
 fi
 exit $status

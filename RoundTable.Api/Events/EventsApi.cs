@@ -51,7 +51,8 @@ internal static class EventsApi
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/events").WithTags("Events").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/events").WithTags("Events").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", EventExamples.Seeded);
         reads.MapGet("/", ListEvents).WithName("listEvents")
             .WithSummary("List, search or export events")
             .WithDescription("Events one page at a time (by default in creation order), filtered, searched (q) and sorted; "
@@ -76,15 +77,16 @@ internal static class EventsApi
                 + "each with organizer, participants as attendees, location, URL, status and time zone. Subscribe to it from a calendar.")
             .WithMetadata(EventQueries.List, new CalendarDoc()).WithReadProblems(item: false);
 
-        var writes = routes.MapGroup("/api/v1/events").WithTags("Events").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
-        writes.MapPost("/", CreateEvent).WithName("createEvent")
+        var writes = routes.MapGroup("/api/v1/events").WithTags("Events").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithPathExample("idOrSlug", EventExamples.Slug);
+        writes.MapPost("/", CreateEvent).WithName("createEvent").WithBodyExample(EventExamples.Create)
             .WithSummary("Create an event")
             .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
             .Idempotent().WithWriteProblems();
-        writes.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent")
+        writes.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent").WithBodyExample(EventExamples.Replace)
             .WithSummary("Replace an event's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent")
+        writes.MapPatch("/{idOrSlug}", PatchEvent).WithName("patchEvent").WithBodyExample(EventExamples.Patch)
             .WithSummary("Change some of an event's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<EventWriteRequest>(MergePatch.MediaType, "application/json")
             .WithWriteProblems(conditional: true);
@@ -93,49 +95,49 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
 
         // The relations are parts of the event: every change is conditional on its ETag and answers its new ETag.
-        writes.MapPost("/{idOrSlug}/organizers", AddOrganizer).WithName("addEventOrganizer")
+        writes.MapPost("/{idOrSlug}/organizers", AddOrganizer).WithName("addEventOrganizer").WithBodyExample(EventExamples.AddOrganizer)
             .WithSummary("Add to an event's organizers (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/organizers/{itemId:guid}", ReplaceOrganizer).WithName("replaceEventOrganizer")
+        writes.MapPut("/{idOrSlug}/organizers/{itemId:guid}", ReplaceOrganizer).WithName("replaceEventOrganizer").WithBodyExample(EventExamples.ReplaceOrganizer)
             .WithSummary("Replace an entry of an event's organizers (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/organizers/{itemId:guid}", PatchOrganizer).WithName("patchEventOrganizer")
+        writes.MapPatch("/{idOrSlug}/organizers/{itemId:guid}", PatchOrganizer).WithName("patchEventOrganizer").WithBodyExample(EventExamples.PatchOrganizer)
             .WithSummary("Change an entry of an event's organizers with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<EventOrganizerRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/organizers/{itemId:guid}", RemoveOrganizer).WithName("removeEventOrganizer")
             .WithSummary("Remove an entry of an event's organizers (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPost("/{idOrSlug}/participants", AddParticipant).WithName("addEventParticipant")
+        writes.MapPost("/{idOrSlug}/participants", AddParticipant).WithName("addEventParticipant").WithBodyExample(EventExamples.AddParticipant)
             .WithSummary("Add to an event's participants (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/participants/{itemId:guid}", ReplaceParticipant).WithName("replaceEventParticipant")
+        writes.MapPut("/{idOrSlug}/participants/{itemId:guid}", ReplaceParticipant).WithName("replaceEventParticipant").WithBodyExample(EventExamples.ReplaceParticipant)
             .WithSummary("Replace an entry of an event's participants (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/participants/{itemId:guid}", PatchParticipant).WithName("patchEventParticipant")
+        writes.MapPatch("/{idOrSlug}/participants/{itemId:guid}", PatchParticipant).WithName("patchEventParticipant").WithBodyExample(EventExamples.PatchParticipant)
             .WithSummary("Change an entry of an event's participants with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<EventParticipantRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/participants/{itemId:guid}", RemoveParticipant).WithName("removeEventParticipant")
             .WithSummary("Remove an entry of an event's participants (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPost("/{idOrSlug}/quotes", AddQuote).WithName("addEventQuote")
+        writes.MapPost("/{idOrSlug}/quotes", AddQuote).WithName("addEventQuote").WithBodyExample(EventExamples.AddQuote)
             .WithSummary("Add to an event's quotes (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/quotes/{itemId:guid}", ReplaceQuote).WithName("replaceEventQuote")
+        writes.MapPut("/{idOrSlug}/quotes/{itemId:guid}", ReplaceQuote).WithName("replaceEventQuote").WithBodyExample(EventExamples.ReplaceQuote)
             .WithSummary("Replace an entry of an event's quotes (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/quotes/{itemId:guid}", PatchQuote).WithName("patchEventQuote")
+        writes.MapPatch("/{idOrSlug}/quotes/{itemId:guid}", PatchQuote).WithName("patchEventQuote").WithBodyExample(EventExamples.PatchQuote)
             .WithSummary("Change an entry of an event's quotes with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<EventQuoteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/quotes/{itemId:guid}", RemoveQuote).WithName("removeEventQuote")
             .WithSummary("Remove an entry of an event's quotes (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPost("/{idOrSlug}/acknowledgements", AddAcknowledgement).WithName("addEventAcknowledgement")
+        writes.MapPost("/{idOrSlug}/acknowledgements", AddAcknowledgement).WithName("addEventAcknowledgement").WithBodyExample(EventExamples.AddAcknowledgement)
             .WithSummary("Add to an event's acknowledgements (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/acknowledgements/{itemId:guid}", ReplaceAcknowledgement).WithName("replaceEventAcknowledgement")
+        writes.MapPut("/{idOrSlug}/acknowledgements/{itemId:guid}", ReplaceAcknowledgement).WithName("replaceEventAcknowledgement").WithBodyExample(EventExamples.ReplaceAcknowledgement)
             .WithSummary("Replace an entry of an event's acknowledgements (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/acknowledgements/{itemId:guid}", PatchAcknowledgement).WithName("patchEventAcknowledgement")
+        writes.MapPatch("/{idOrSlug}/acknowledgements/{itemId:guid}", PatchAcknowledgement).WithName("patchEventAcknowledgement").WithBodyExample(EventExamples.PatchAcknowledgement)
             .WithSummary("Change an entry of an event's acknowledgements with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<EventAcknowledgementRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/acknowledgements/{itemId:guid}", RemoveAcknowledgement).WithName("removeEventAcknowledgement")

@@ -41,7 +41,8 @@ internal static class InstitutionsApi
 
     public static IEndpointRouteBuilder MapInstitutions(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", InstitutionExamples.Seeded);
         reads.MapGet("/", ListInstitutions).WithName("listInstitutions")
             .WithSummary("List, search or export institutions")
             .WithDescription("Institutions one page at a time (by default in creation order), filtered, searched (q: names and acronyms) "
@@ -62,12 +63,13 @@ internal static class InstitutionsApi
             .WithSummary("List the institutions that belong to an institution (e.g. a university's schools)")
             .WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
-        writes.MapPost("/", CreateInstitution).WithName("createInstitution").WithSummary("Create an institution")
+        var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithPathExample("idOrSlug", InstitutionExamples.Slug);
+        writes.MapPost("/", CreateInstitution).WithName("createInstitution").WithBodyExample(InstitutionExamples.Create).WithSummary("Create an institution")
             .Idempotent().WithWriteProblems();
-        writes.MapPut("/{idOrSlug}", ReplaceInstitution).WithName("replaceInstitution").WithSummary("Replace an institution's fields (If-Match required)")
+        writes.MapPut("/{idOrSlug}", ReplaceInstitution).WithName("replaceInstitution").WithBodyExample(InstitutionExamples.Replace).WithSummary("Replace an institution's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution")
+        writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution").WithBodyExample(InstitutionExamples.Patch)
             .WithSummary("Change some of an institution's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<InstitutionWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteInstitution).WithName("deleteInstitution")
@@ -75,13 +77,13 @@ internal static class InstitutionsApi
             .WithWriteProblems(conditional: true);
 
         // Rankings are part of their institution: every change is conditional on its ETag and answers its new ETag.
-        writes.MapPost("/{idOrSlug}/rankings", AddRanking).WithName("addInstitutionRanking")
+        writes.MapPost("/{idOrSlug}/rankings", AddRanking).WithName("addInstitutionRanking").WithBodyExample(InstitutionExamples.AddRanking)
             .WithSummary("Add to an institution's rankings (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/rankings/{itemId:guid}", ReplaceRanking).WithName("replaceInstitutionRanking")
+        writes.MapPut("/{idOrSlug}/rankings/{itemId:guid}", ReplaceRanking).WithName("replaceInstitutionRanking").WithBodyExample(InstitutionExamples.ReplaceRanking)
             .WithSummary("Replace an entry of an institution's rankings (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/rankings/{itemId:guid}", PatchRanking).WithName("patchInstitutionRanking")
+        writes.MapPatch("/{idOrSlug}/rankings/{itemId:guid}", PatchRanking).WithName("patchInstitutionRanking").WithBodyExample(InstitutionExamples.PatchRanking)
             .WithSummary("Change an entry of an institution's rankings with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<RankingRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/rankings/{itemId:guid}", RemoveRanking).WithName("removeInstitutionRanking")

@@ -28,9 +28,10 @@ internal sealed class HeadersFilter : IOperationFilter
                 In = ParameterLocation.Header,
                 Required = true,
                 Description = "The ETag of the version you are changing (from a GET, or from the answer to your last write), "
-                    + "or * for whatever version is current. A missing If-Match is 428; one that is no longer current, 412.",
+                    + "or * for whatever version is current (the example, which Swagger UI pre-fills: it overwrites blindly, so a client "
+                    + "that guards against lost updates sends the ETag it read). A missing If-Match is 428; one that is no longer current, 412.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^(\\*|(W/)?\"[\\x21\\x23-\\x7E]*\")$" },
-                Example = "\"1\"",
+                Example = "*",
             });
         }
         if (operation.RequestBody is not null && !responses.ContainsKey("415"))

@@ -182,11 +182,15 @@ internal sealed class ListParametersFilter : IOperationFilter
         };
     }
 
+    /// <summary>The word a reader of this registry searches for first.</summary>
+    private const string SearchExample = "digital";
+
     private static void DescribeList(OpenApiOperation operation, ListSpec spec, bool calendar, string? fixedFilter, ExportRoute? export)
     {
         if (calendar)
         {
-            operation.Parameters!.Add(Query("q", "Full-text search, as in the list.", new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 }));
+            operation.Parameters!.Add(Query("q", "Full-text search, as in the list.",
+                new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200, Examples = [SearchExample] }));
             operation.Parameters.Add(Query("sort", "Order of the events, as in the list.", SortSchema(spec)));
             operation.Parameters.Add(Query("updated_since", "Only events changed at or after this instant (RFC 3339).",
                 new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", MaxLength = 35 }));
@@ -208,7 +212,7 @@ internal sealed class ListParametersFilter : IOperationFilter
             "Order: " + string.Join("; ", spec.Sorts.Select(s => $"{s.Name}: {s.Description}")) + " A leading '-' sorts descending.",
             SortSchema(spec)));
         var q = Query("q", "Full-text search over every language, case- and accent-insensitive, each word as a prefix; ranked (sort=relevance is the default with q).",
-            new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200 });
+            new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200, Examples = [SearchExample] });
         q.Required = spec.SearchRequired;
         operation.Parameters.Add(q);
         operation.Parameters.Add(Query("updated_since", "Only items changed at or after this instant (RFC 3339). Deletions are in GET /api/v1/changes.",

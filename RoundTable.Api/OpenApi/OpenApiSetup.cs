@@ -41,6 +41,7 @@ internal static class OpenApiSetup
             options.OperationFilter<CommonParametersFilter>();
             options.OperationFilter<ListParametersFilter>();
             options.OperationFilter<HeadersFilter>();
+            options.OperationFilter<OperationExamplesFilter>();
             options.SchemaFilter<ValidationSchemaFilter>();
             options.SchemaFilter<LocalizedTextSchemaFilter>();
             options.DocumentFilter<StrictSchemaDocumentFilter>();

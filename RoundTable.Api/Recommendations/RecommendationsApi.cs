@@ -11,6 +11,7 @@ using RoundTable.Api.Http;
 using RoundTable.Api.Idempotency;
 using RoundTable.Api.Institutions;
 using RoundTable.Api.Json;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
 using RoundTable.Api.Speakers;
@@ -43,7 +44,8 @@ internal static class RecommendationsApi
 
     public static IEndpointRouteBuilder MapRecommendations(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", RecommendationExamples.Seeded);
         reads.MapGet("/", ListRecommendations).WithName("listRecommendations")
             .WithSummary("List, search or export recommendations")
             .WithDescription("Recommendations one page at a time (by default in creation order), filtered, searched (q: title and body) "
@@ -57,20 +59,21 @@ internal static class RecommendationsApi
         reads.MapGet("/{idOrSlug}/proposers", ListProposers).WithName("listRecommendationProposers")
             .WithSummary("List who proposed a recommendation").WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
-        writes.MapPost("/", CreateRecommendation).WithName("createRecommendation")
+        var writes = routes.MapGroup("/api/v1/recommendations").WithTags("Recommendations").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithPathExample("idOrSlug", RecommendationExamples.Slug);
+        writes.MapPost("/", CreateRecommendation).WithName("createRecommendation").WithBodyExample(RecommendationExamples.Create)
             .WithSummary("Create a recommendation of an event (status proposed, dated today)")
             .Idempotent().WithWriteProblems();
-        writes.MapPut("/{idOrSlug}", ReplaceRecommendation).WithName("replaceRecommendation")
+        writes.MapPut("/{idOrSlug}", ReplaceRecommendation).WithName("replaceRecommendation").WithBodyExample(RecommendationExamples.Replace)
             .WithSummary("Replace a recommendation's fields, themes and proposers (If-Match required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation")
+        writes.MapPatch("/{idOrSlug}", PatchRecommendation).WithName("patchRecommendation").WithBodyExample(RecommendationExamples.Patch)
             .WithSummary("Change some of a recommendation's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<RecommendationWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteRecommendation).WithName("deleteRecommendation")
             .WithSummary("Delete a recommendation (If-Match required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus")
+        writes.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus").WithBodyExample(RecommendationExamples.ChangeStatus)
             .WithSummary("Move a recommendation to a new status; the change is appended to its history (If-Match required)")
             .WithDescription("Allowed: proposed → accepted, in_progress or rejected; accepted → in_progress, implemented or rejected; in_progress → implemented or rejected. implemented and rejected are final.")
             .Idempotent().WithWriteProblems(conditional: true);

@@ -4,6 +4,7 @@ using RoundTable.Api.Concurrency;
 using RoundTable.Api.Errors;
 using RoundTable.Api.Http;
 using RoundTable.Api.Json;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
 
@@ -24,7 +25,8 @@ internal static class SourcesApi
 
     public static IEndpointRouteBuilder MapSources(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/sources").WithTags("Sources").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/sources").WithTags("Sources").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", "iitu-snu-round-table-2024-report");
         reads.MapGet("/", ListSources).WithName("listSources")
             .WithSummary("List the sources (published reports) records were taken from, in creation order").WithReadProblems(item: false);
         reads.MapGet("/{idOrSlug}", GetSource).WithName("getSource")

@@ -59,7 +59,7 @@ public sealed record SpeakerWriteRequest
     /// <summary>The name by language, e.g. {"en": "Kilkon Ko", "ko": "고길곤"}.</summary>
     public LocalizedText? FullName { get; init; }
     public LocalizedText? Honorific { get; init; }
-    /// <summary>ORCID iD (0000-0000-0000-000X) with a valid check digit.</summary>
+    /// <summary>ORCID iD (0000-0000-0000-000X) with a valid check digit; it names one person, so a second speaker with it is a 409.</summary>
     public string? Orcid { get; init; }
     public LocalizedText? Bio { get; init; }
 }

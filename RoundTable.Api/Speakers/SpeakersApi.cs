@@ -42,7 +42,8 @@ internal static class SpeakersApi
 
     public static IEndpointRouteBuilder MapSpeakers(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", SpeakerExamples.Seeded);
         reads.MapGet("/", ListSpeakers).WithName("listSpeakers")
             .WithSummary("List, search or export speakers")
             .WithDescription("People one page at a time (by default in creation order), filtered, searched (q: names, bio, positions) "
@@ -60,12 +61,13 @@ internal static class SpeakersApi
         reads.MapGet("/{idOrSlug}/affiliations", ListAffiliations).WithName("listSpeakerAffiliations")
             .WithSummary("List a speaker's affiliations").WithReadProblems();
 
-        var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest);
-        writes.MapPost("/", CreateSpeaker).WithName("createSpeaker").WithSummary("Create a speaker")
+        var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithPathExample("idOrSlug", SpeakerExamples.Slug);
+        writes.MapPost("/", CreateSpeaker).WithName("createSpeaker").WithBodyExample(SpeakerExamples.Create).WithSummary("Create a speaker")
             .Idempotent().WithWriteProblems();
-        writes.MapPut("/{idOrSlug}", ReplaceSpeaker).WithName("replaceSpeaker").WithSummary("Replace a speaker's fields (If-Match required)")
+        writes.MapPut("/{idOrSlug}", ReplaceSpeaker).WithName("replaceSpeaker").WithBodyExample(SpeakerExamples.Replace).WithSummary("Replace a speaker's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker")
+        writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker").WithBodyExample(SpeakerExamples.Patch)
             .WithSummary("Change some of a speaker's fields with a JSON Merge Patch (If-Match required)")
             .Accepts<SpeakerWriteRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}", DeleteSpeaker).WithName("deleteSpeaker")
@@ -73,13 +75,13 @@ internal static class SpeakersApi
             .WithWriteProblems(conditional: true);
 
         // Affiliations are part of their speaker: every change is conditional on its ETag and answers its new ETag.
-        writes.MapPost("/{idOrSlug}/affiliations", AddAffiliation).WithName("addSpeakerAffiliation")
+        writes.MapPost("/{idOrSlug}/affiliations", AddAffiliation).WithName("addSpeakerAffiliation").WithBodyExample(SpeakerExamples.AddAffiliation)
             .WithSummary("Add to a speaker's affiliations (If-Match of the parent required)")
             .Idempotent().WithWriteProblems(conditional: true);
-        writes.MapPut("/{idOrSlug}/affiliations/{itemId:guid}", ReplaceAffiliation).WithName("replaceSpeakerAffiliation")
+        writes.MapPut("/{idOrSlug}/affiliations/{itemId:guid}", ReplaceAffiliation).WithName("replaceSpeakerAffiliation").WithBodyExample(SpeakerExamples.ReplaceAffiliation)
             .WithSummary("Replace an entry of a speaker's affiliations (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
-        writes.MapPatch("/{idOrSlug}/affiliations/{itemId:guid}", PatchAffiliation).WithName("patchSpeakerAffiliation")
+        writes.MapPatch("/{idOrSlug}/affiliations/{itemId:guid}", PatchAffiliation).WithName("patchSpeakerAffiliation").WithBodyExample(SpeakerExamples.PatchAffiliation)
             .WithSummary("Change an entry of a speaker's affiliations with a JSON Merge Patch (If-Match of the parent required)")
             .Accepts<AffiliationRequest>(MergePatch.MediaType, "application/json").WithWriteProblems(conditional: true);
         writes.MapDelete("/{idOrSlug}/affiliations/{itemId:guid}", RemoveAffiliation).WithName("removeSpeakerAffiliation")

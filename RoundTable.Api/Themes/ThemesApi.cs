@@ -4,6 +4,7 @@ using RoundTable.Api.Concurrency;
 using RoundTable.Api.Errors;
 using RoundTable.Api.Http;
 using RoundTable.Api.Json;
+using RoundTable.Api.OpenApi;
 using RoundTable.Api.Mapping;
 using RoundTable.Api.Paging;
 
@@ -24,7 +25,8 @@ internal static class ThemesApi
 
     public static IEndpointRouteBuilder MapThemes(this IEndpointRouteBuilder routes)
     {
-        var reads = routes.MapGroup("/api/v1/themes").WithTags("Themes").WithPageLinks().DatedByChanges();
+        var reads = routes.MapGroup("/api/v1/themes").WithTags("Themes").WithPageLinks().DatedByChanges()
+            .WithPathExample("idOrSlug", "digital-literacy");
         reads.MapGet("/", ListThemes).WithName("listThemes")
             .WithSummary("List the themes recommendations address, in creation order").WithReadProblems(item: false);
         reads.MapGet("/{idOrSlug}", GetTheme).WithName("getTheme")
