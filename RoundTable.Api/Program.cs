@@ -13,6 +13,7 @@ using RoundTable.Api.Idempotency;
 using RoundTable.Api.Institutions;
 using RoundTable.Api.Json;
 using RoundTable.Api.Localization;
+using RoundTable.Api.Observability;
 using RoundTable.Api.OpenApi;
 using RoundTable.Api.Recommendations;
 using RoundTable.Api.Search;
@@ -31,12 +32,14 @@ builder.Services.AddRoundTableDatabase(builder.Configuration);
 builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);
 builder.Services.AddRoundTableLimits(builder.Configuration);
+builder.Services.AddRoundTableProxy(builder.Configuration);
 builder.Services.AddRoundTableCaching(builder.Configuration);
 builder.Services.AddRoundTableConcurrency();
 builder.Services.AddRoundTableIdempotency(builder.Configuration);
 builder.Services.AddRoundTableHealth();
 builder.Services.AddRoundTableOpenApi();
 builder.Services.AddRoundTableCors(builder.Configuration);
+builder.AddRoundTableTelemetry();
 
 // Features.
 builder.Services.AddEvents();
@@ -57,21 +60,26 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(app, args);
 }
 
+app.UseRoundTableProxy();
+app.UseRoundTableRequestLog();
 app.UseExceptionHandler();
+app.UseDatabasePreparation();
 app.UseStatusCodePages();
 app.UseHeadAsGet();
 app.UseRouting();
 app.UseCors();
-app.UseRoundTableLanguages();
-app.UseStrictQuery();
 app.UseRoundTableLimits();
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRoundTableRateLimits();
 app.UseAuthorization();
+// Parameters after route, method (405 from routing) and key (401/403): lang, then unknown query parameters.
+app.UseRoundTableLanguages();
+app.UseStrictQuery();
 app.UseRoundTableCaching();
 
 app.UseRoundTableOpenApi();
 app.MapRoundTableHealth();
+app.MapRoundTableMetrics();
 app.MapEvents();
 app.MapSpeakers();
 app.MapInstitutions();
@@ -82,7 +90,6 @@ app.MapSearch();
 app.MapChanges();
 app.MapApiKeys();
 
-await app.PrepareDatabaseAsync();
 await app.RunAsync();
 return 0;
 

@@ -15,7 +15,7 @@ public sealed class ArchitectureTests
 
     private static readonly string[] s_crossCutting =
     [
-        "Auth", "Caching", "Concurrency", "Database", "Errors", "Exports", "Health", "Http", "Idempotency", "Json",
+        "Auth", "Caching", "Concurrency", "Database", "Errors", "Exports", "Health", "Http", "Idempotency", "Json", "Observability",
         "LinkedData", "Localization", "Mapping", "OpenApi", "Paging", "Validation",
     ];
 

@@ -36,4 +36,42 @@ public sealed class RateLimitTests : WriteApiTest
         using var health = await client.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    /// <summary>Seconds left in the current window: windows start at multiples of their length since the Unix epoch.</summary>
+    private static int SecondsLeft(int window) => window - (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() % window);
+
+    private static (int Remaining, int Reset) Parse(HttpResponseMessage response)
+    {
+        var value = response.Headers.GetValues("RateLimit").Single(); // "default";r=2;t=17
+        var parts = value.Split(';').Skip(1).ToDictionary(p => p[..p.IndexOf('=')], p => int.Parse(p[(p.IndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return (parts["r"], parts["t"]);
+    }
+
+    [Fact]
+    public async Task Every_answer_says_the_requests_and_the_seconds_left_in_the_window_and_a_429_waits_only_those()
+    {
+        const int window = 7200;
+        await using var limited = CreateFactory(ConnectionString, settings: new Dictionary<string, string>
+        {
+            ["RateLimits:PermitsPerAddress"] = "2",
+            ["RateLimits:WindowSeconds"] = window.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var client = limited.CreateContractClient();
+
+        using var first = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("\"default\";q=2;w=7200", first.Headers.GetValues("RateLimit-Policy").Single());
+        var (remaining, reset) = Parse(first);
+        Assert.Equal(1, remaining);
+        Assert.InRange(reset, SecondsLeft(window) - 2, SecondsLeft(window) + 1);
+
+        using var second = await client.GetAsync("/api/v1/events");
+        Assert.Equal(0, Parse(second).Remaining);
+
+        using var rejected = await client.GetAsync("/api/v1/events");
+        Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
+        var retryAfter = int.Parse(rejected.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, SecondsLeft(window) - 2, SecondsLeft(window) + 1);
+        Assert.Equal((0, retryAfter), Parse(rejected));
+    }
 }

@@ -50,7 +50,11 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
             .FirstOrDefault(d => d.Length > 0 && File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
 
-    public static async Task<LocalPostgresCluster> StartAsync(string binDirectory)
+    /// <summary>
+    /// A new cluster. <paramref name="durable"/>: fsync and synchronous commit on, as in production, for tests that
+    /// stop the server abruptly and count on every acknowledged commit surviving.
+    /// </summary>
+    public static async Task<LocalPostgresCluster> StartAsync(string binDirectory, bool durable = false)
     {
         RemoveStaleClusters(binDirectory);
         var dataDirectory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
@@ -62,9 +66,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
             port = {port}
             listen_addresses = '127.0.0.1'
             unix_socket_directories = '{dataDirectory}'
-            fsync = off
-            synchronous_commit = off
-            full_page_writes = off
+            {(durable ? "" : "fsync = off\nsynchronous_commit = off\nfull_page_writes = off")}
             max_connections = 300
             shared_buffers = 128MB
             """);
@@ -72,6 +74,13 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         await cluster.RunAsync("pg_ctl", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start");
         return cluster;
     }
+
+    /// <summary>Stops the server as a crash would (immediate: no checkpoint, clients cut off).</summary>
+    public Task CrashAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts the stopped server again on the same port (recovering from its WAL).</summary>
+    public Task RestartAsync() =>
+        RunAsync("pg_ctl", "-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "start");
 
     /// <summary>
     /// Stops the server and deletes its folder from a detached shell: this runs at process exit, where the test host

@@ -65,8 +65,22 @@ internal static class TestPostgres
         var template = new NpgsqlConnectionStringBuilder(server) { Database = TemplateDatabase }.ConnectionString;
         await using (var factory = ApiTest.CreateFactory(template, prepareDatabase: true))
         {
+            // Start-up migrates and seeds in the background: ready when it is done.
             using var client = factory.CreateClient();
-            (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+            var ready = false;
+            for (var i = 0; i < 1200 && !ready; i++)
+            {
+                using var response = await client.GetAsync("/health/ready");
+                ready = response.IsSuccessStatusCode;
+                if (!ready)
+                {
+                    await Task.Delay(100);
+                }
+            }
+            if (!ready)
+            {
+                throw new InvalidOperationException("The template database was not migrated and seeded within 2 minutes.");
+            }
         }
         NpgsqlConnection.ClearAllPools();
         return server;

@@ -46,6 +46,7 @@ internal sealed class HttpCaching(RequestDelegate next, DatabaseStates states, I
         {
             // Handed out at this very snapshot: the handler would answer the same 200 with the same bytes.
             NotModifiedAnswer(context.Response, known.ETag, known.CacheControl, lastModified);
+            Observability.RoundTableMetrics.Revalidated(fromCache: true);
             return;
         }
         var original = context.Response.Body;
@@ -110,6 +111,7 @@ internal sealed class HttpCaching(RequestDelegate next, DatabaseStates states, I
             if (NotModified(context.Request, etag, state))
             {
                 NotModifiedAnswer(response, etag, response.Headers.CacheControl.ToString(), lastModified);
+                Observability.RoundTableMetrics.Revalidated(fromCache: false);
                 return;
             }
         }

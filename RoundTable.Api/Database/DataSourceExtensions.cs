@@ -1,28 +1,53 @@
 using Dapper;
 using Npgsql;
+using Polly;
+using Polly.Retry;
+using RoundTable.Api.Errors;
 
 namespace RoundTable.Api.Database;
 
-/// <summary>A read on a connection of its own, opened and returned to the pool around the one command.</summary>
+/// <summary>
+/// A read on a connection of its own, opened and returned to the pool around the one command. A read whose
+/// connection the database dropped (a restart or failover leaves such connections in the pool) is retried once on
+/// another connection: reads are safe to repeat, and the retry is what keeps a restart from surfacing as 503s.
+/// Timeouts are not retried (a second wait would only pass the request's deadline); writes are never retried here.
+/// </summary>
 internal static class DataSourceExtensions
 {
-    public static async Task<IReadOnlyList<T>> QueryListAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
+    private static readonly ResiliencePipeline s_readRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 1,
+            Delay = TimeSpan.FromMilliseconds(50),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => DatabaseFaults.Code(e) is "unavailable" or "starting_or_stopping"),
+        })
+        .Build();
+
+    private static ValueTask<T> ReadAsync<T>(NpgsqlDataSource dataSource, CommandDefinition command,
+        Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>
+        s_readRetry.ExecuteAsync(async (state, ct) =>
+        {
+            if (state.Attempts++ > 0)
+            {
+                dataSource.Clear(); // the pool's other connections to that server are likely gone too
+            }
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            return await read(connection, command);
+        }, new ReadAttempts(), command.CancellationToken);
+
+    private sealed class ReadAttempts
     {
-        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
-        return (await connection.QueryAsync<T>(command)).AsList();
+        public int Attempts;
     }
 
-    public static async Task<T?> QuerySingleOrDefaultAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<T>(command);
-    }
+    public static async Task<IReadOnlyList<T>> QueryListAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command) =>
+        await ReadAsync(dataSource, command, async (connection, c) => (IReadOnlyList<T>)(await connection.QueryAsync<T>(c)).AsList());
 
-    public static async Task<T> ExecuteScalarAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
-        return (await connection.ExecuteScalarAsync<T>(command))!;
-    }
+    public static async Task<T?> QuerySingleOrDefaultAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command) =>
+        await ReadAsync(dataSource, command, (connection, c) => connection.QuerySingleOrDefaultAsync<T>(c));
+
+    public static async Task<T> ExecuteScalarAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command) =>
+        (await ReadAsync(dataSource, command, (connection, c) => connection.ExecuteScalarAsync<T>(c)))!;
 
     /// <summary>Every row of one statement, read unbuffered: memory stays flat, and one statement is one snapshot.</summary>
     public static async IAsyncEnumerable<T> StreamAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
@@ -43,9 +68,11 @@ internal static class DataSourceExtensions
         this NpgsqlDataSource dataSource, CommandDefinition command, Func<TRow, SqlMapper.GridReader, Task<TDetails>> read)
         where TDetails : class
     {
-        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
-        await using var grid = await connection.QueryMultipleAsync(command);
-        var row = await grid.ReadSingleOrDefaultAsync<TRow>();
-        return row is null ? null : await read(row, grid);
+        return await ReadAsync(dataSource, command, async (connection, c) =>
+        {
+            await using var grid = await connection.QueryMultipleAsync(c);
+            var row = await grid.ReadSingleOrDefaultAsync<TRow>();
+            return row is null ? null : await read(row, grid);
+        });
     }
 }

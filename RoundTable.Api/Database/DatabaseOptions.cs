@@ -15,6 +15,26 @@ internal sealed class DatabaseOptions
     /// <summary>Folder holding the seed data files; relative paths are taken from the application's folder.</summary>
     public string SeedDirectory { get; set; } = "seeds";
 
+    /// <summary>
+    /// Seconds to open a connection, including the wait for a free one in the pool (Npgsql's Timeout; the driver's
+    /// default is 15). When it runs out the request is a 503 with Retry-After: back-pressure, not a pile-up.
+    /// </summary>
+    public int ConnectTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>Seconds a statement may run (Npgsql's Command Timeout; the driver's default is 30).</summary>
+    public int CommandTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Connections this process keeps at most (Npgsql's Max Pool Size; the driver's default is 100, PostgreSQL's
+    /// max_connections default too). Rule: replicas × MaxPoolSize + what else connects (migrations, psql,
+    /// monitoring: keep 10) ≤ the server's max_connections − superuser_reserved_connections (3). The default of 30
+    /// fits three replicas on a default server.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 30;
+
+    /// <summary>Seconds to wait before a first attempt is retried while the database is missing at start-up (doubling up to 5).</summary>
+    public double StartupRetrySeconds { get; set; } = 0.5;
+
     public static string GetConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value
             ? value

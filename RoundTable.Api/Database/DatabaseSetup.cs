@@ -13,8 +13,29 @@ internal static class DatabaseSetup
         DapperSetup.Configure();
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         var connectionString = IsDocumentGenerator ? "Host=localhost" : DatabaseOptions.GetConnectionString(configuration);
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddNpgsqlDataSource(connectionString, builder =>
         {
+            // Deadlines in seconds, not the driver's 15-30 s, and a pool below the server's limit (DatabaseOptions
+            // says the rule); the connection string wins where it names a setting itself.
+            var settings = builder.ConnectionStringBuilder;
+            if (!HasSetting(connectionString, "Timeout"))
+            {
+                settings.Timeout = options.ConnectTimeoutSeconds;
+            }
+            if (!HasSetting(connectionString, "Command Timeout"))
+            {
+                settings.CommandTimeout = options.CommandTimeoutSeconds;
+            }
+            if (!HasSetting(connectionString, "Maximum Pool Size") && !HasSetting(connectionString, "Max Pool Size"))
+            {
+                settings.MaxPoolSize = options.MaxPoolSize;
+            }
+            // A server that stops answering (frozen, or gone without a FIN) is noticed on idle pooled connections too.
+            if (!HasSetting(connectionString, "Keepalive"))
+            {
+                settings.KeepAlive = 10;
+            }
             // Statements the API runs again and again are prepared on each connection after their second use, unless
             // the connection string says otherwise: the server then skips parsing and planning them.
             if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)

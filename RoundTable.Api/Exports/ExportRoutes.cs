@@ -18,11 +18,11 @@ internal static class ExportRoutes
             .WithDescription("RFC 4180 with a header row, UTF-8 (bom=true adds a byte-order mark for spreadsheets); the list's "
                 + "filters, search and sort, every row streamed. Lists inside a cell are joined with ';'; with lang=* a text "
                 + "cell is a JSON object of its translations.")
-            .WithMetadata(spec, new ExportRoute(ListFormat.Csv)).WithReadProblems(item: false);
+            .WithMetadata(spec, new ExportRoute(ListFormat.Csv)).WithReadProblems(item: false).DisableRequestTimeout();
         routes.MapGet($"{list}.ndjson", handler).WithTags(tag).WithName($"export{tag}Ndjson")
             .WithSummary($"Export the whole filtered list as NDJSON ({ListQuery.NdjsonMediaType})")
             .WithDescription("One JSON item per line, as in the JSON pages, UTF-8; the list's filters, search and sort, every row streamed.")
-            .WithMetadata(spec, new ExportRoute(ListFormat.Ndjson)).WithReadProblems(item: false);
+            .WithMetadata(spec, new ExportRoute(ListFormat.Ndjson)).WithReadProblems(item: false).DisableRequestTimeout();
         return routes;
     }
 }

@@ -11,10 +11,14 @@ namespace RoundTable.Api.Health;
 public sealed record HealthReportResponse(string Status, IReadOnlyDictionary<string, string> Checks);
 
 /// <summary>Ready when the database answers and every migration in the assembly has been applied.</summary>
-internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator) : IHealthCheck
+internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationState preparation) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!preparation.Prepared)
+        {
+            return HealthCheckResult.Unhealthy("waiting for the database to migrate and seed it");
+        }
         try
         {
             var pending = await migrator.PendingScriptsAsync(cancellationToken);
@@ -37,14 +41,16 @@ internal static class HealthEndpoints
     public static IServiceCollection AddRoundTableHealth(this IServiceCollection services)
     {
         services.AddJsonContext(HealthJsonContext.Default);
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        // The probe's own deadline: a frozen database makes it unhealthy in 2 s, not in the driver's timeouts.
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
         return services;
     }
 
     public static IEndpointRouteBuilder MapRoundTableHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        // Probes every few seconds are not requests anyone reads in the log.
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).WithHttpLogging(Microsoft.AspNetCore.HttpLogging.HttpLoggingFields.None);
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).WithHttpLogging(Microsoft.AspNetCore.HttpLogging.HttpLoggingFields.None);
         return routes;
     }
 

@@ -19,44 +19,68 @@ internal sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Fixed-window limits partitioned by API key (authenticated callers) or client address (anonymous ones). Over the
-/// limit: a 429 problem with Retry-After and the IETF RateLimit-Policy / RateLimit headers, never the middleware's 503.
+/// Fixed-window limits partitioned by API key (authenticated callers) or client address (anonymous ones), from
+/// System.Threading.RateLimiting. Windows are aligned to the clock (they start at multiples of their length since the
+/// Unix epoch, one limiter per caller and window), so the API knows the seconds left in every window: every limited
+/// answer carries the IETF RateLimit-Policy and RateLimit headers (requests and seconds left), and over the limit the
+/// answer is a 429 problem whose Retry-After is those seconds, never the middleware's 503.
 /// </summary>
 internal static class RateLimits
 {
+    private const string LimitedItem = "rt.rate-limit";
+
+    private sealed record Allowance(string Partition, int Permits, long Window);
+
+    /// <summary>The caller's partition, allowance and window for this request, or null when it is not limited.</summary>
+    private static Allowance? AllowanceOf(HttpContext context, RateLimitOptions options)
+    {
+        if (!options.Enabled || context.Request.Path.StartsWithSegments("/health"))
+        {
+            return null;
+        }
+        if (context.Items[LimitedItem] is Allowance known)
+        {
+            return known;
+        }
+        var (caller, permits) = context.User.FindFirst(Caller.KeyIdClaim)?.Value is { } keyId
+            ? ("key:" + keyId, options.PermitsPerKey)
+            : ("address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), options.PermitsPerAddress);
+        var window = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / options.WindowSeconds;
+        var allowance = new Allowance($"{caller}@{window}", permits, window);
+        context.Items[LimitedItem] = allowance;
+        return allowance;
+    }
+
+    private static int SecondsLeft(Allowance allowance, RateLimitOptions options) =>
+        (int)Math.Max(1, (allowance.Window + 1) * options.WindowSeconds - DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
     public static IServiceCollection AddRoundTableRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (!options.Enabled || context.Request.Path.StartsWithSegments("/health"))
+        var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            AllowanceOf(context, options) is not { } allowance
+                ? RateLimitPartition.GetNoLimiter("unlimited")
+                // One limiter per caller and window; it never replenishes within its window (the next window is a new
+                // limiter), and once idle after it the partitioned limiter disposes of it.
+                : RateLimitPartition.GetFixedWindowLimiter(allowance.Partition, _ => new FixedWindowRateLimiterOptions
                 {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-                var (partition, permits) = context.User.FindFirst(Caller.KeyIdClaim)?.Value is { } keyId
-                    ? ("key:" + keyId, options.PermitsPerKey)
-                    : ("address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), options.PermitsPerAddress);
-                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromSeconds(options.WindowSeconds),
+                    PermitLimit = allowance.Permits,
+                    Window = TimeSpan.FromSeconds(options.WindowSeconds * 2L),
                     QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (rejected, ct) =>
+                }));
+        services.AddSingleton(new RateLimitState(limiter, options));
+        services.AddRateLimiter(rateLimiter =>
+        {
+            rateLimiter.GlobalLimiter = limiter;
+            rateLimiter.OnRejected = async (rejected, ct) =>
             {
                 var context = rejected.HttpContext;
-                var permits = context.User.Identity?.IsAuthenticated == true ? options.PermitsPerKey : options.PermitsPerAddress;
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-                    ? (int)Math.Ceiling(wait.TotalSeconds)
-                    : options.WindowSeconds;
-                var seconds = retryAfter.ToString(CultureInfo.InvariantCulture);
+                var allowance = AllowanceOf(context, options)!;
+                var seconds = SecondsLeft(allowance, options).ToString(CultureInfo.InvariantCulture);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Observability.RoundTableMetrics.RateLimited();
                 context.Response.Headers.RetryAfter = seconds;
-                context.Response.Headers["RateLimit-Policy"] = $"\"default\";q={permits};w={options.WindowSeconds}";
-                context.Response.Headers["RateLimit"] = $"\"default\";r=0;t={seconds}";
+                WriteHeaders(context.Response, allowance, 0, options);
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
@@ -64,11 +88,43 @@ internal static class RateLimits
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests.",
-                        Detail = $"At most {permits} requests per {options.WindowSeconds} s; try again in {seconds} s.",
+                        Detail = $"At most {allowance.Permits} requests per {options.WindowSeconds} s; try again in {seconds} s.",
                     },
                 });
             };
         });
         return services;
+    }
+
+    private static void WriteHeaders(HttpResponse response, Allowance allowance, long remaining, RateLimitOptions options)
+    {
+        response.Headers["RateLimit-Policy"] = $"\"default\";q={allowance.Permits};w={options.WindowSeconds}";
+        response.Headers["RateLimit"] = $"\"default\";r={remaining};t={SecondsLeft(allowance, options)}";
+    }
+
+    /// <summary>The limiter and its options, for the headers of the answers it let through.</summary>
+    private sealed record RateLimitState(PartitionedRateLimiter<HttpContext> Limiter, RateLimitOptions Options);
+
+    /// <summary>The rate limiter, then the RateLimit headers on every limited answer it let through.</summary>
+    public static IApplicationBuilder UseRoundTableRateLimits(this IApplicationBuilder app)
+    {
+        var state = app.ApplicationServices.GetRequiredService<RateLimitState>();
+        app.UseRateLimiter();
+        return app.Use((context, next) =>
+        {
+            if (AllowanceOf(context, state.Options) is { } allowance)
+            {
+                var remaining = state.Limiter.GetStatistics(context)?.CurrentAvailablePermits ?? 0;
+                context.Response.OnStarting(() =>
+                {
+                    if (context.Response.StatusCode != StatusCodes.Status429TooManyRequests)
+                    {
+                        WriteHeaders(context.Response, allowance, remaining, state.Options);
+                    }
+                    return Task.CompletedTask;
+                });
+            }
+            return next(context);
+        });
     }
 }

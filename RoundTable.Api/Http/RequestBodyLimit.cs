@@ -10,6 +10,19 @@ internal sealed class LimitsOptions
 
     /// <summary>Largest request body accepted, in bytes (default 64 KiB: an event is a few KiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Seconds a request may take before it is answered 503 with Retry-After and its database work cancelled (default
+    /// 10: above a connection's and a statement's deadlines, Database:ConnectTimeoutSeconds + CommandTimeoutSeconds).
+    /// Exports, which stream whole lists, have none.
+    /// </summary>
+    public int RequestTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Longest request target (path and query) accepted, in characters; longer ones get a 414 problem.</summary>
+    public int MaxUrlLength { get; set; } = 8 * 1024;
+
+    /// <summary>Largest total of request header names and values, in bytes; larger ones get a 431 problem.</summary>
+    public int MaxHeaderBytes { get; set; } = 32 * 1024;
 }
 
 /// <summary>
@@ -20,6 +33,26 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft
 {
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
+        // Kestrel's own limits are set well above these (RequestLimitsSetup), so that what crosses ours is answered
+        // here as a problem, not by Kestrel with an empty body.
+        var target = context.Request.Path.Value?.Length + context.Request.QueryString.Value?.Length ?? 0;
+        if (target > options.Value.MaxUrlLength)
+        {
+            await WriteAsync(context, problems, StatusCodes.Status414UriTooLong, "The request URL is too long.",
+                $"Path and query are limited to {options.Value.MaxUrlLength} characters.");
+            return;
+        }
+        var headerBytes = 0L;
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            headerBytes += name.Length + values.Sum(v => v?.Length ?? 0);
+        }
+        if (headerBytes > options.Value.MaxHeaderBytes)
+        {
+            await WriteAsync(context, problems, StatusCodes.Status431RequestHeaderFieldsTooLarge, "The request headers are too large.",
+                $"Header names and values are limited to {options.Value.MaxHeaderBytes} bytes in all.");
+            return;
+        }
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -42,12 +75,58 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft
         }
         await next(context);
     }
+
+    private static async Task WriteAsync(HttpContext context, IProblemDetailsService problems, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
 }
 
 internal static class RequestBodyLimitSetup
 {
-    public static IServiceCollection AddRoundTableLimits(this IServiceCollection services, IConfiguration configuration) =>
-        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+    public const string TimeoutCause = "request_timeout";
 
-    public static IApplicationBuilder UseRoundTableLimits(this IApplicationBuilder app) => app.UseMiddleware<RequestBodyLimitMiddleware>();
+    public static IServiceCollection AddRoundTableLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+        var options = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            // Eight times ours: a request between the two is answered by RequestBodyLimitMiddleware with a problem;
+            // only one beyond Kestrel's (or with bytes HTTP forbids in a header) gets Kestrel's bare 400/414/431.
+            kestrel.Limits.MaxRequestLineSize = Math.Max(options.MaxUrlLength * 8, 16 * 1024);
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(options.MaxHeaderBytes * 8, 64 * 1024);
+            kestrel.AddServerHeader = false; // no product name and version for a scanner
+        });
+        return services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+        {
+            Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = async context =>
+            {
+                context.Response.Headers.RetryAfter = "2";
+                Observability.RoundTableMetrics.Unavailable(TimeoutCause);
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Title = "The service is briefly unavailable.",
+                        Detail = $"The request took longer than its deadline ({options.RequestTimeoutSeconds} s) and was stopped: retry after the time in Retry-After.",
+                        Extensions = { ["cause"] = TimeoutCause },
+                    },
+                });
+            },
+        });
+    }
+
+    /// <summary>The body limit, then each request's deadline (after routing, so that exports can opt out).</summary>
+    public static IApplicationBuilder UseRoundTableLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<RequestBodyLimitMiddleware>().UseRequestTimeouts();
 }

@@ -141,6 +141,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
     private static IResult Replay(HttpContext http, StoredResponse stored)
     {
         http.Response.Headers["Idempotent-Replayed"] = "true";
+        Observability.RoundTableMetrics.Replayed();
         if (stored.Location is not null)
         {
             http.Response.Headers.Location = stored.Location;

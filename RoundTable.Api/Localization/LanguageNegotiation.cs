@@ -35,6 +35,11 @@ internal sealed partial class LanguageNegotiation(RequestDelegate next, IOptions
             {
                 preference = LanguagePreference.Negotiate([value], options.Value);
             }
+            else if (context.GetEndpoint()?.Metadata.GetMetadata<System.Reflection.MethodInfo>() is null)
+            {
+                // No handler of ours answers (404, 405, health, the contract): their answer comes first; a bad lang is moot.
+                preference = LanguagePreference.Negotiate([], options.Value);
+            }
             else
             {
                 await Problems.Validation(new Dictionary<string, string[]>

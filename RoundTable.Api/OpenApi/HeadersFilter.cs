@@ -73,14 +73,30 @@ internal sealed class HeadersFilter : IOperationFilter
                 }
             }
         }
-        if (responses.TryGetValue("429", out var tooMany) && tooMany is OpenApiResponse limited)
+        if (responses.TryGetValue("503", out var unavailable) && unavailable is OpenApiResponse briefly)
         {
-            limited.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            limited.Headers["Retry-After"] = Header("Seconds until the window resets.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }, required: true);
-            limited.Headers["RateLimit-Policy"] = Header("The quota (IETF draft RateLimit headers): \"default\";q=<requests>;w=<seconds>.",
-                new OpenApiSchema { Type = JsonSchemaType.String }, required: true);
-            limited.Headers["RateLimit"] = Header("What is left of the quota: \"default\";r=0;t=<seconds until reset>.",
-                new OpenApiSchema { Type = JsonSchemaType.String }, required: true);
+            briefly.Description = "Service Unavailable: the database is briefly unavailable or slower than the request's deadline "
+                + "(the problem's cause says which). Retry after Retry-After.";
+            briefly.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            briefly.Headers["Retry-After"] = Header("Seconds to wait before retrying.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }, required: true);
+        }
+        // Every answer of a rate-limited operation says what is left of the caller's quota (when limits are on).
+        foreach (var (status, declared) in responses)
+        {
+            if (declared is not OpenApiResponse response)
+            {
+                continue;
+            }
+            var rejected = status == "429";
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["RateLimit-Policy"] = Header("The quota (IETF draft RateLimit headers): \"default\";q=<requests>;w=<seconds>.",
+                new OpenApiSchema { Type = JsonSchemaType.String }, required: rejected);
+            response.Headers["RateLimit"] = Header("What is left of the quota: \"default\";r=<requests left>;t=<seconds until the window resets>.",
+                new OpenApiSchema { Type = JsonSchemaType.String }, required: rejected);
+            if (rejected)
+            {
+                response.Headers["Retry-After"] = Header("Seconds until the window resets.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" }, required: true);
+            }
         }
     }
 

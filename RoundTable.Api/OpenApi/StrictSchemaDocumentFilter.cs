@@ -151,6 +151,14 @@ internal sealed class StrictSchemaDocumentFilter : IDocumentFilter
                 Type = JsonSchemaType.String,
                 Description = "Identifies the request in our logs: quote it when you report a problem.",
             },
+            ["cause"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "For a 503: why the service is briefly unavailable (the database unreachable, out of connections, "
+                    + "starting or stopping, slower than a deadline, the pool busy, the request past its deadline, or start-up "
+                    + "still migrating and seeding).",
+                Enum = ["unavailable", "too_many_connections", "starting_or_stopping", "timeout", "pool_timeout", "request_timeout", "not_prepared"],
+            },
             ["errors"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,

@@ -1,27 +1,97 @@
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 using RoundTable.Api.Database;
+using RoundTable.Api.Errors;
 
 namespace RoundTable.Api.Seeding;
 
-internal static class SeedingSetup
+/// <summary>
+/// Migrates and seeds when configured (default on in Development), in the background: the process listens at once,
+/// reports not ready (/health/ready 503) and answers 503 + Retry-After until it is done; a database that is missing,
+/// refusing or still starting is retried (Polly, backing off to every 5 s) until it appears, so start-up never crashes
+/// on it. Never in the build-time document generator.
+/// </summary>
+internal sealed class DatabasePreparation(
+    IServiceProvider services, PreparationState state, IOptions<DatabaseOptions> options, ILogger<DatabasePreparation> logger) : BackgroundService
 {
-    public static IServiceCollection AddSeeding(this IServiceCollection services) => services.AddSingleton<Seeder>();
-
-    /// <summary>Migrates and seeds at startup when configured (default on in Development); never in the document generator.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (DatabaseSetup.IsDocumentGenerator)
+        var settings = options.Value;
+        if (DatabaseSetup.IsDocumentGenerator || (!settings.MigrateOnStartup && !settings.SeedOnStartup))
         {
+            state.MarkPrepared();
             return;
         }
-        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        if (options.MigrateOnStartup)
+        var pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(settings.StartupRetrySeconds),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args =>
+                {
+                    logger.LogWarning("The database is not ready for migrating and seeding ({Cause}); attempt {Attempt}, retrying in {Delay}.",
+                        DatabaseFaults.Code(args.Outcome.Exception!) ?? args.Outcome.Exception!.GetType().Name, args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        try
         {
-            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+            await pipeline.ExecuteAsync(async ct =>
+            {
+                if (settings.MigrateOnStartup)
+                {
+                    await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+                }
+                if (settings.SeedOnStartup)
+                {
+                    await services.GetRequiredService<Seeder>().SeedAsync(ct);
+                }
+            }, stoppingToken);
+            state.MarkPrepared();
+            logger.LogInformation("The database is migrated and seeded: ready.");
         }
-        if (options.SeedOnStartup)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await app.Services.GetRequiredService<Seeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+            // stopping before the database ever appeared
         }
+    }
+}
+
+internal static class SeedingSetup
+{
+    public static IServiceCollection AddSeeding(this IServiceCollection services) => services
+        .AddSingleton<Seeder>()
+        .AddSingleton<PreparationState>()
+        .AddHostedService<DatabasePreparation>();
+
+    /// <summary>
+    /// Until start-up has migrated and seeded the database, every request but the health probes, the contract and
+    /// Swagger UI is a 503 problem with Retry-After (cause "not_prepared").
+    /// </summary>
+    public static IApplicationBuilder UseDatabasePreparation(this IApplicationBuilder app)
+    {
+        var state = app.ApplicationServices.GetRequiredService<PreparationState>();
+        return app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (state.Prepared || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/swagger"))
+            {
+                await next(context);
+                return;
+            }
+            Observability.RoundTableMetrics.Unavailable(DatabaseFaults.NotPrepared);
+            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The service is briefly unavailable.",
+                detail: DatabaseFaults.NotPreparedCause + ": retry after the time in Retry-After.",
+                extensions: new Dictionary<string, object?> { ["cause"] = DatabaseFaults.NotPrepared }).ExecuteAsync(context);
+        });
     }
 }

@@ -70,6 +70,10 @@ internal static class MergePatch
             var path = e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : "body";
             return (null, new() { [path] = ["This value has the wrong type, format or an unknown value."] });
         }
+        if (NullElements.Find(request) is { } nulls)
+        {
+            return (null, nulls);
+        }
         var result = await validator.ValidateAsync(request, ct);
         return result.IsValid ? (request, null) : (null, ValidationFilter.ToErrors(result));
     }

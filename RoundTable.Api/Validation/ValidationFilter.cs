@@ -37,6 +37,10 @@ internal static class ValidationFilter
                 {
                     return Problems.Validation("body", "A JSON body is required.");
                 }
+                if (NullElements.Find(body) is { } nulls)
+                {
+                    return Problems.Validation(nulls);
+                }
                 var result = await validator.ValidateAsync(new ValidationContext<object>(body), invocation.HttpContext.RequestAborted);
                 return result.IsValid ? await next(invocation) : Problems.Validation(ToErrors(result));
             };

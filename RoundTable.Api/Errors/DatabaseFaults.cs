@@ -1,0 +1,61 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace RoundTable.Api.Errors;
+
+/// <summary>
+/// Failures of the database that pass: it is down, restarting, refusing connections, out of connections, failing
+/// over, or slower than our deadlines. They are 503 problems with Retry-After (never 500s), named by a short cause
+/// that is safe to show (no driver text) and that metrics and logs count by.
+/// </summary>
+internal static class DatabaseFaults
+{
+    public const int RetryAfterSeconds = 2;
+
+    /// <summary>The cause while start-up has not yet migrated and seeded the database (DatabasePreparation).</summary>
+    public const string NotPrepared = "not_prepared";
+    public const string NotPreparedCause = "The database is not migrated and seeded yet";
+
+    /// <summary>What a client may read about the fault, or null when it is not a passing database fault.</summary>
+    public static string? Cause(Exception exception) => Code(exception) switch
+    {
+        "pool_timeout" => "Every database connection is busy and none came free in time",
+        "timeout" => "The database did not answer in time",
+        "unavailable" => "The database cannot be reached",
+        "too_many_connections" => "The database has no connection to spare",
+        "starting_or_stopping" => "The database is starting, stopping or failing over",
+        NotPrepared => NotPreparedCause,
+        _ => null,
+    };
+
+    /// <summary>The cause as a code (logs, metrics, the problem's "cause" member), or null.</summary>
+    public static string? Code(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.TooManyConnections or "53000" or "53100" or "53200" }:
+                    return "too_many_connections";
+                case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                    or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.ReadOnlySqlTransaction }:
+                    return "starting_or_stopping";
+                case PostgresException { SqlState: PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable }:
+                    return "timeout";
+                case PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal):
+                    return "unavailable";
+                case PostgresException:
+                    return null; // the statement's own failure, not the database's
+                case NpgsqlException { InnerException: TimeoutException }:
+                    return e.Message.Contains("pool", StringComparison.OrdinalIgnoreCase) ? "pool_timeout" : "timeout";
+                case TimeoutException:
+                    return "timeout";
+                case SocketException or System.IO.IOException:
+                    return "unavailable";
+                case NpgsqlException { IsTransient: true }:
+                    return "unavailable";
+            }
+        }
+        return null;
+    }
+}
