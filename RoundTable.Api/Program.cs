@@ -61,13 +61,15 @@ if (Commands.IsCommand(args))
 }
 
 app.UseRoundTableProxy();
-app.UseRoundTableRequestLog();
 app.UseExceptionHandler();
-app.UseDatabasePreparation();
 app.UseStatusCodePages();
 app.UseHeadAsGet();
 app.UseRouting();
+// After routing, so that the probes and /metrics can leave themselves out of the request log.
+app.UseRoundTableRequestLog();
 app.UseCors();
+// After CORS, so that a browser can read the 503 while start-up prepares the database.
+app.UseDatabasePreparation();
 app.UseRoundTableLimits();
 app.UseAuthentication();
 app.UseRoundTableRateLimits();

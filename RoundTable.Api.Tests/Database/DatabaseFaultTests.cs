@@ -19,6 +19,7 @@ public sealed class DatabaseFaultTests : ApiTest
         Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 }, "no Retry-After in seconds");
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         AssertNoInternals(body);
         var problem = JsonNode.Parse(body)!;
         Assert.Equal(cause, (string?)problem["cause"]);
@@ -45,7 +46,8 @@ public sealed class DatabaseFaultTests : ApiTest
     [Fact]
     public async Task A_read_on_a_connection_the_database_dropped_is_retried_once_and_served()
     {
-        await using var factory = CreateFactory(ConnectionString);
+        // Every read reads the database state (no reuse), so the first query of the next request meets a dropped connection.
+        await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["Caching:StateReuseMilliseconds"] = "0" });
         using var client = factory.CreateContractClient();
         (await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024")).EnsureSuccessStatusCode();
         // What a database restart leaves in the pool: connections whose server side is gone.

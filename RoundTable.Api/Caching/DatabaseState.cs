@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RoundTable.Api.Database;
 
 namespace RoundTable.Api.Caching;
 
@@ -46,12 +47,8 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
         {
             return last.State;
         }
-        StateRow row;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            row = await connection.QuerySingleAsync<StateRow>(new CommandDefinition(StateSql,
-                new { Known = last is { State.Settled: true } ? last.State.Snapshot : null }, cancellationToken: ct));
-        }
+        var row = await dataSource.RetryingReadAsync((connection, token) => connection.QuerySingleAsync<StateRow>(new CommandDefinition(StateSql,
+            new { Known = last is { State.Settled: true } ? last.State.Snapshot : null }, cancellationToken: token)), ct);
         // The snapshot has not moved and the dates were settled: the state is the same, confirmed now.
         var state = row.Known && last is not null
             ? last.State

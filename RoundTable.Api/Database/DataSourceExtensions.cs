@@ -23,13 +23,26 @@ internal static class DataSourceExtensions
         })
         .Build();
 
+    private static long s_lastClear = long.MinValue / 2;
+
+    /// <summary>A read through the retry: <paramref name="read"/> runs on a connection of its own (again, once, after a dropped connection).</summary>
+    public static ValueTask<T> RetryingReadAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct) =>
+        ReadAsync(dataSource, new CommandDefinition("", cancellationToken: ct), (connection, _) => read(connection, ct));
+
     private static ValueTask<T> ReadAsync<T>(NpgsqlDataSource dataSource, CommandDefinition command,
         Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>
         s_readRetry.ExecuteAsync(async (state, ct) =>
         {
             if (state.Attempts++ > 0)
             {
-                dataSource.Clear(); // the pool's other connections to that server are likely gone too
+                // The pool's other connections to that server are likely gone too: drop them, once a second at most,
+                // so that retries under load do not throw away the connections other retries just opened.
+                var now = Environment.TickCount64;
+                var last = Interlocked.Read(ref s_lastClear);
+                if (now - last > 1000 && Interlocked.CompareExchange(ref s_lastClear, now, last) == last)
+                {
+                    dataSource.Clear();
+                }
             }
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             return await read(connection, command);

@@ -37,8 +37,8 @@ internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
     /// <summary>What <paramref name="sql"/> (a <see cref="KeyLookup.Select"/>) reads of the row <paramref name="key"/> names, as the caller may see it.</summary>
     public async Task<T?> FindAsync<T>(KeyedSql sql, ResourceKey key, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<T>(viewer.Command(sql.For(key), new { key.Id, key.Slug }, ct));
+        return await dataSource.RetryingReadAsync(
+            (connection, token) => connection.QuerySingleOrDefaultAsync<T>(viewer.Command(sql.For(key), new { key.Id, key.Slug }, token)), ct);
     }
 
     /// <summary>
@@ -88,8 +88,8 @@ internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
                 """);
             return $"SELECT {i} WHERE NOT ({string.Join(" OR ", found)})";
         });
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var missing = (await connection.QueryAsync<int>(viewer.Command(string.Join("\nUNION ALL\n", checks), parameters, ct))).ToList();
+        var missing = (await dataSource.RetryingReadAsync(
+            (connection, token) => connection.QueryAsync<int>(viewer.Command(string.Join("\nUNION ALL\n", checks), parameters, token)), ct)).ToList();
         if (missing.Count == 0)
         {
             return null;
@@ -107,15 +107,14 @@ internal sealed class KeyResolver(NpgsqlDataSource dataSource, Viewer viewer)
         {
             return found;
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(Guid Id, string Slug)>(viewer.Command(
+        var rows = await dataSource.RetryingReadAsync((connection, token) => connection.QueryAsync<(Guid Id, string Slug)>(viewer.Command(
             $"SELECT {lookup.Alias}.id, {lookup.Alias}.slug FROM {lookup.Table} {lookup.Alias} "
             + $"WHERE ({lookup.Alias}.id = ANY(@Ids) OR {lookup.Alias}.slug = ANY(@Slugs)) AND {lookup.Where}",
             new
             {
                 Ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).ToArray(),
                 Slugs = keys.Where(k => k.Slug is not null).Select(k => k.Slug!).ToArray(),
-            }, ct));
+            }, token)), ct);
         foreach (var (id, slug) in rows)
         {
             found[new ResourceKey(id, null)] = id;

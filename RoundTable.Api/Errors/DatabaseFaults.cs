@@ -23,6 +23,7 @@ internal static class DatabaseFaults
         "timeout" => "The database did not answer in time",
         "unavailable" => "The database cannot be reached",
         "too_many_connections" => "The database has no connection to spare",
+        "database_resources" => "The database is short of a resource (disk or memory)",
         "starting_or_stopping" => "The database is starting, stopping or failing over",
         NotPrepared => NotPreparedCause,
         _ => null,
@@ -31,12 +32,25 @@ internal static class DatabaseFaults
     /// <summary>The cause as a code (logs, metrics, the problem's "cause" member), or null.</summary>
     public static string? Code(Exception exception)
     {
+        // Sockets, streams and timeouts are the database's only under one of its driver's exceptions: a client that
+        // resets while its body is read, or a file that is missing, is not a database fault.
+        var fromDriver = false;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            fromDriver |= e is NpgsqlException;
+        }
+        if (!fromDriver)
+        {
+            return null;
+        }
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
-                case PostgresException { SqlState: PostgresErrorCodes.TooManyConnections or "53000" or "53100" or "53200" }:
+                case PostgresException { SqlState: PostgresErrorCodes.TooManyConnections }:
                     return "too_many_connections";
+                case PostgresException { SqlState: var resources } when resources.StartsWith("53", StringComparison.Ordinal):
+                    return "database_resources"; // out of disk, memory or another resource
                 case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                     or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.ReadOnlySqlTransaction }:
                     return "starting_or_stopping";

@@ -12,6 +12,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         var problem = exception switch
         {
+            // The client went away: whatever failed after that failed because of it.
+            _ when context.RequestAborted.IsCancellationRequested && exception is OperationCanceledException or NpgsqlException or IOException =>
+                new ProblemDetails { Status = 499, Title = "The client closed the request." },
             // Constraint violations are the client's: a slug already taken, a row still referenced.
             PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => new ProblemDetails
             {
@@ -68,7 +71,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         };
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning(exception, "Database unavailable ({Cause}) for {Method} {Path}", problem.Extensions["cause"], context.Request.Method, context.Request.Path);
+            // One short warning per answer (an outage must not flood the log with stack traces); the trace at Debug.
+            logger.LogWarning("Database unavailable ({Cause}) for {Method} {Path}: {Error}", problem.Extensions["cause"], context.Request.Method,
+                context.Request.Path, exception.GetBaseException().GetType().Name);
+            logger.LogDebug(exception, "Database unavailable");
             context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Observability.RoundTableMetrics.Unavailable((string)problem.Extensions["cause"]!);
         }

@@ -49,7 +49,12 @@ internal static class ProxySetup
     public static IApplicationBuilder UseRoundTableProxy(this IApplicationBuilder app) =>
         app.UseForwardedHeaders().Use((context, next) =>
         {
-            context.Response.Headers.XContentTypeOptions = "nosniff";
+            // On starting: the exception handler and the request timeout clear the headers before they answer.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
             return next(context);
         });
 }

@@ -60,12 +60,12 @@ internal static class RateLimits
         var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             AllowanceOf(context, options) is not { } allowance
                 ? RateLimitPartition.GetNoLimiter("unlimited")
-                // One limiter per caller and window; it never replenishes within its window (the next window is a new
-                // limiter), and once idle after it the partitioned limiter disposes of it.
+                // One limiter per caller and window: by the time it would replenish (a window after its first request)
+                // its window is over and requests go to the next one's limiter; idle, it is disposed of.
                 : RateLimitPartition.GetFixedWindowLimiter(allowance.Partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = allowance.Permits,
-                    Window = TimeSpan.FromSeconds(options.WindowSeconds * 2L),
+                    Window = TimeSpan.FromSeconds(options.WindowSeconds),
                     QueueLimit = 0,
                 }));
         services.AddSingleton(new RateLimitState(limiter, options));
@@ -76,11 +76,12 @@ internal static class RateLimits
             {
                 var context = rejected.HttpContext;
                 var allowance = AllowanceOf(context, options)!;
-                var seconds = SecondsLeft(allowance, options).ToString(CultureInfo.InvariantCulture);
+                var left = SecondsLeft(allowance, options);
+                var seconds = left.ToString(CultureInfo.InvariantCulture);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 Observability.RoundTableMetrics.RateLimited();
                 context.Response.Headers.RetryAfter = seconds;
-                WriteHeaders(context.Response, allowance, 0, options);
+                WriteHeaders(context.Response, allowance, 0, options, left);
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context,
@@ -96,10 +97,10 @@ internal static class RateLimits
         return services;
     }
 
-    private static void WriteHeaders(HttpResponse response, Allowance allowance, long remaining, RateLimitOptions options)
+    private static void WriteHeaders(HttpResponse response, Allowance allowance, long remaining, RateLimitOptions options, int? secondsLeft = null)
     {
         response.Headers["RateLimit-Policy"] = $"\"default\";q={allowance.Permits};w={options.WindowSeconds}";
-        response.Headers["RateLimit"] = $"\"default\";r={remaining};t={SecondsLeft(allowance, options)}";
+        response.Headers["RateLimit"] = $"\"default\";r={remaining};t={secondsLeft ?? SecondsLeft(allowance, options)}";
     }
 
     /// <summary>The limiter and its options, for the headers of the answers it let through.</summary>

@@ -35,7 +35,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft
     {
         // Kestrel's own limits are set well above these (RequestLimitsSetup), so that what crosses ours is answered
         // here as a problem, not by Kestrel with an empty body.
-        var target = context.Request.Path.Value?.Length + context.Request.QueryString.Value?.Length ?? 0;
+        var target = (context.Request.Path.Value?.Length ?? 0) + (context.Request.QueryString.Value?.Length ?? 0);
         if (target > options.Value.MaxUrlLength)
         {
             await WriteAsync(context, problems, StatusCodes.Status414UriTooLong, "The request URL is too long.",

@@ -32,11 +32,11 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
     public const string Header = "Idempotency-Key";
 
     // Forgets expired keys (all of them: the created_at index keeps it cheap) and a claim whose request died
-    // without an answer (still unfinished after a minute), then claims the key.
+    // without an answer (still unfinished after 30 s: three times a request's deadline), then claims the key.
     private const string ClaimSql = """
         DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => @Hours);
         DELETE FROM idempotency_keys
-        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND created_at < now() - interval '1 minute';
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND created_at < now() - interval '30 seconds';
         INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash) VALUES (@KeyId, @Key, @Hash)
         ON CONFLICT DO NOTHING
         RETURNING true;
@@ -156,10 +156,21 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
             : Results.Text(stored.ResponseBody, "application/json", Encoding.UTF8, stored.StatusCode);
     }
 
+    /// <summary>
+    /// Best effort and bounded: when the database is what failed, the claim is left to be forgotten (see ClaimSql) and
+    /// the client hears the original failure, not this one.
+    /// </summary>
     private async Task ReleaseAsync(object ids)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, ids));
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var connection = await dataSource.OpenConnectionAsync(deadline.Token);
+            await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, ids, cancellationToken: deadline.Token));
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+        }
     }
 
     /// <summary>The request as the endpoint understood it: route, and the bound body re-serialized.</summary>

@@ -97,7 +97,7 @@ internal static class TelemetrySetup
                 metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddNpgsqlInstrumentation().AddMeter(RoundTableMetrics.MeterName);
                 if (options.Prometheus)
                 {
-                    metrics.AddPrometheusExporter();
+                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape sees the counts of now
                 }
                 if (options.OtlpEndpoint is { Length: > 0 } endpoint)
                 {

@@ -157,7 +157,7 @@ internal sealed class StrictSchemaDocumentFilter : IDocumentFilter
                 Description = "For a 503: why the service is briefly unavailable (the database unreachable, out of connections, "
                     + "starting or stopping, slower than a deadline, the pool busy, the request past its deadline, or start-up "
                     + "still migrating and seeding).",
-                Enum = ["unavailable", "too_many_connections", "starting_or_stopping", "timeout", "pool_timeout", "request_timeout", "not_prepared"],
+                Enum = ["unavailable", "too_many_connections", "database_resources", "starting_or_stopping", "timeout", "pool_timeout", "request_timeout", "not_prepared"],
             },
             ["errors"] = new OpenApiSchema
             {

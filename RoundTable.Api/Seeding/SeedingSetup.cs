@@ -13,20 +13,40 @@ namespace RoundTable.Api.Seeding;
 /// on it. Never in the build-time document generator.
 /// </summary>
 internal sealed class DatabasePreparation(
-    IServiceProvider services, PreparationState state, IOptions<DatabaseOptions> options, ILogger<DatabasePreparation> logger) : BackgroundService
+    IServiceProvider services, PreparationState state, IOptions<DatabaseOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<DatabasePreparation> logger) : BackgroundService
 {
+    private bool NothingToDo => DatabaseSetup.IsDocumentGenerator || (!options.Value.MigrateOnStartup && !options.Value.SeedOnStartup);
+
+    /// <summary>Ready before the server takes its first request when there is nothing to prepare.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (NothingToDo)
+        {
+            state.MarkPrepared();
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What start-up waits out: the database missing, refusing, starting, or not created yet. Anything else (a broken
+    /// migration, a bad seed file, a wrong password) will not pass by waiting: it stops the process, loudly.
+    /// </summary>
+    private static bool Passes(Exception e) =>
+        DatabaseFaults.Code(e) is not null
+        || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InvalidCatalogName or Npgsql.PostgresErrorCodes.CannotConnectNow };
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (DatabaseSetup.IsDocumentGenerator || (!settings.MigrateOnStartup && !settings.SeedOnStartup))
+        if (NothingToDo)
         {
-            state.MarkPrepared();
             return;
         }
         var pipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(Passes),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -34,8 +54,8 @@ internal sealed class DatabasePreparation(
                 MaxDelay = TimeSpan.FromSeconds(5),
                 OnRetry = args =>
                 {
-                    logger.LogWarning("The database is not ready for migrating and seeding ({Cause}); attempt {Attempt}, retrying in {Delay}.",
-                        DatabaseFaults.Code(args.Outcome.Exception!) ?? args.Outcome.Exception!.GetType().Name, args.AttemptNumber + 1, args.RetryDelay);
+                    logger.LogWarning("The database is not ready for migrating and seeding ({Cause}: {Error}); attempt {Attempt}, retrying in {Delay}.",
+                        DatabaseFaults.Code(args.Outcome.Exception!) ?? "not created yet", args.Outcome.Exception!.Message, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -60,6 +80,12 @@ internal sealed class DatabasePreparation(
         {
             // stopping before the database ever appeared
         }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "Migrating or seeding the database failed in a way that waiting will not fix: stopping.");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
     }
 }
 
@@ -80,7 +106,7 @@ internal static class SeedingSetup
         return app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (state.Prepared || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/swagger"))
+            if (state.Prepared || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/swagger") || path.StartsWithSegments("/metrics"))
             {
                 await next(context);
                 return;
