@@ -36,7 +36,7 @@ builder.Services.AddRoundTableProxy(builder.Configuration);
 builder.Services.AddRoundTableCaching(builder.Configuration);
 builder.Services.AddRoundTableConcurrency();
 builder.Services.AddRoundTableIdempotency(builder.Configuration);
-builder.Services.AddRoundTableHealth();
+builder.Services.AddRoundTableHealth(builder.Configuration);
 builder.Services.AddRoundTableOpenApi();
 builder.Services.AddRoundTableCors(builder.Configuration);
 builder.AddRoundTableTelemetry();
@@ -60,6 +60,7 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(app, args);
 }
 
+app.UseGracefulShutdown();
 app.UseRoundTableProxy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

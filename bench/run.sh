@@ -129,7 +129,7 @@ start_api() {
   t0=$(date +%s%N)
   (cd "$api_dir" && exec env ConnectionStrings__RoundTable="$(connection_string "$db")" ASPNETCORE_URLS="$base" \
       ASPNETCORE_ENVIRONMENT=Production Database__MigrateOnStartup=false Database__SeedOnStartup=false \
-      RateLimits__Enabled=false Logging__LogLevel__Default=Warning dotnet RoundTable.Api.dll) >"$root/.data/bench-api.log" 2>&1 &
+      RateLimits__Enabled=false Shutdown__DrainDelaySeconds=0 Logging__LogLevel__Default=Warning dotnet RoundTable.Api.dll) >"$root/.data/bench-api.log" 2>&1 &
   api_pid=$!
   until curl -fs -o /dev/null "$base/health/ready"; do
     kill -0 "$api_pid" 2>/dev/null || { log "the API did not start:"; tail -n 20 "$root/.data/bench-api.log" >&2; exit 1; }

@@ -46,6 +46,7 @@ public abstract class ApiTest : IAsyncLifetime
         string connectionString, bool prepareDatabase = false, IReadOnlyDictionary<string, string>? settings = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            b.UseSetting("Shutdown:DrainDelaySeconds", "0"); // tests stop hosts all the time; GracefulShutdownTests sets its own
             foreach (var (name, value) in settings ?? new Dictionary<string, string>())
             {
                 b.UseSetting(name, value);

@@ -11,10 +11,14 @@ namespace RoundTable.Api.Health;
 public sealed record HealthReportResponse(string Status, IReadOnlyDictionary<string, string> Checks);
 
 /// <summary>Ready when the database answers and every migration in the assembly has been applied.</summary>
-internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationState preparation) : IHealthCheck
+internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationState preparation, ShutdownState shutdown) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (shutdown.Stopping)
+        {
+            return HealthCheckResult.Unhealthy("stopping: draining the requests in flight");
+        }
         if (!preparation.Prepared)
         {
             return HealthCheckResult.Unhealthy("waiting for the database to migrate and seed it");
@@ -38,8 +42,9 @@ internal static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddRoundTableHealth(this IServiceCollection services)
+    public static IServiceCollection AddRoundTableHealth(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddGracefulShutdown(configuration);
         services.AddJsonContext(HealthJsonContext.Default);
         // The probe's own deadline: a frozen database makes it unhealthy in 2 s, not in the driver's timeouts.
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
