@@ -26,6 +26,26 @@ public sealed class DatabaseFaultTests : ApiTest
         return problem;
     }
 
+    /// <summary>A transaction holding the events table exclusively until disposed: reads of it wait behind the lock.</summary>
+    private sealed record EventsLock(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+
+    private async Task<EventsLock> LockEventsAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var lockEvents = new NpgsqlCommand("LOCK TABLE events IN ACCESS EXCLUSIVE MODE", connection, transaction);
+        await lockEvents.ExecuteNonQueryAsync();
+        return new EventsLock(connection, transaction);
+    }
+
     [Fact]
     public async Task A_database_that_refuses_connections_is_a_503_with_retry_after_for_reads_writes_and_readiness()
     {
@@ -86,14 +106,8 @@ public sealed class DatabaseFaultTests : ApiTest
         await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["Database:CommandTimeoutSeconds"] = "1" });
         using var client = factory.CreateContractClient();
         (await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024")).EnsureSuccessStatusCode();
-        await using (var locker = new NpgsqlConnection(ConnectionString))
+        await using (var locker = await LockEventsAsync())
         {
-            await locker.OpenAsync();
-            await using var transaction = await locker.BeginTransactionAsync();
-            await using (var lockEvents = new NpgsqlCommand("LOCK TABLE events IN ACCESS EXCLUSIVE MODE", locker, transaction))
-            {
-                await lockEvents.ExecuteNonQueryAsync();
-            }
             using var response = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
             await AssertUnavailableAsync(response, "timeout");
         }
@@ -111,19 +125,13 @@ public sealed class DatabaseFaultTests : ApiTest
         });
         using var client = factory.CreateContractClient();
         (await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024")).EnsureSuccessStatusCode();
-        await using (var locker = new NpgsqlConnection(ConnectionString))
+        await using (var locker = await LockEventsAsync())
         {
-            await locker.OpenAsync();
-            await using var transaction = await locker.BeginTransactionAsync();
-            await using (var lockEvents = new NpgsqlCommand("LOCK TABLE events IN ACCESS EXCLUSIVE MODE", locker, transaction))
-            {
-                await lockEvents.ExecuteNonQueryAsync();
-            }
             using var response = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
             await AssertUnavailableAsync(response, "request_timeout");
             // The statement was cancelled, not left waiting behind the lock.
             await using var waiting = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", locker, transaction);
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", locker.Connection, locker.Transaction);
             var waiters = 1L;
             for (var i = 0; i < 50 && waiters > 0; i++)
             {
@@ -160,14 +168,7 @@ public sealed class DatabaseFaultTests : ApiTest
                     await using var create = new NpgsqlCommand($"CREATE DATABASE {late.Database}", connection);
                     await create.ExecuteNonQueryAsync();
                 }
-                var status = HttpStatusCode.ServiceUnavailable;
-                for (var i = 0; i < 600 && status != HttpStatusCode.OK; i++)
-                {
-                    await Task.Delay(100);
-                    using var ready = await client.GetAsync("/health/ready");
-                    status = ready.StatusCode;
-                }
-                Assert.Equal(HttpStatusCode.OK, status);
+                Assert.True(await WaitUntilReadyAsync(client, seconds: 60), "not ready a minute after the database appeared");
                 using var served = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
                 Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             }

@@ -30,10 +30,7 @@ public sealed class DatabaseRestartTests
         await using var factory = ApiTest.CreateFactory(connectionString, prepareDatabase: true,
             settings: new Dictionary<string, string> { ["RateLimits:Enabled"] = "false" });
         using var client = factory.CreateContractClient();
-        for (var i = 0; i < 600 && !(await client.GetAsync("/health/ready")).IsSuccessStatusCode; i++)
-        {
-            await Task.Delay(100);
-        }
+        Assert.True(await ApiTest.WaitUntilReadyAsync(client, seconds: 60), "not ready");
         var key = (await factory.Services.GetRequiredService<ApiKeyCommands>()
             .CreateAsync("battery", ApiKeyRole.Admin, null, null, CancellationToken.None)).Secret;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

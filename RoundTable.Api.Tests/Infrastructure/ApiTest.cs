@@ -41,6 +41,21 @@ public abstract class ApiTest : IAsyncLifetime
         await TestPostgres.DropDatabaseAsync(ConnectionString);
     }
 
+    /// <summary>Polls /health/ready every 100 ms until it answers 200 (true) or <paramref name="seconds"/> pass (false).</summary>
+    internal static async Task<bool> WaitUntilReadyAsync(HttpClient client, int seconds)
+    {
+        for (var i = 0; i < seconds * 10; i++)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
     /// <summary>The app against <paramref name="connectionString"/>; it migrates and seeds at startup only when asked.</summary>
     internal static WebApplicationFactory<Program> CreateFactory(
         string connectionString, bool prepareDatabase = false, IReadOnlyDictionary<string, string>? settings = null) =>

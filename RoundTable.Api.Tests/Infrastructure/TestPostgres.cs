@@ -67,17 +67,7 @@ internal static class TestPostgres
         {
             // Start-up migrates and seeds in the background: ready when it is done.
             using var client = factory.CreateClient();
-            var ready = false;
-            for (var i = 0; i < 1200 && !ready; i++)
-            {
-                using var response = await client.GetAsync("/health/ready");
-                ready = response.IsSuccessStatusCode;
-                if (!ready)
-                {
-                    await Task.Delay(100);
-                }
-            }
-            if (!ready)
+            if (!await ApiTest.WaitUntilReadyAsync(client, seconds: 120))
             {
                 throw new InvalidOperationException("The template database was not migrated and seeded within 2 minutes.");
             }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace RoundTable.Api.Errors;
@@ -71,5 +73,24 @@ internal static class DatabaseFaults
             }
         }
         return null;
+    }
+
+    /// <summary>The 503 problem for <paramref name="cause"/> (a code of <see cref="Code"/>, or not_prepared, request_timeout).</summary>
+    public static ProblemDetails Problem(string cause, string detail) => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "The service is briefly unavailable.",
+        Detail = detail + ": retry after the time in Retry-After.",
+        Extensions = { ["cause"] = cause },
+    };
+
+    /// <summary>Answers the 503 problem with Retry-After, counted by cause: every 503 of the API goes through here.</summary>
+    public static Task WriteAsync(HttpContext context, ProblemDetails problem)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        Observability.RoundTableMetrics.Unavailable((string)problem.Extensions["cause"]!);
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
     }
 }

@@ -60,13 +60,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read." },
             OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
                 new ProblemDetails { Status = 499, Title = "The client closed the request." },
-            _ when DatabaseFaults.Cause(exception) is { } cause => new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The service is briefly unavailable.",
-                Detail = $"{cause}. Nothing was changed by this request unless a later read shows it: retry after the time in Retry-After.",
-                Extensions = { ["cause"] = DatabaseFaults.Code(exception) },
-            },
+            _ when DatabaseFaults.Cause(exception) is { } cause =>
+                DatabaseFaults.Problem(DatabaseFaults.Code(exception)!, $"{cause}. Nothing was changed by this request unless a later read shows it"),
             _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "An unexpected error occurred." },
         };
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
@@ -75,8 +70,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             logger.LogWarning("Database unavailable ({Cause}) for {Method} {Path}: {Error}", problem.Extensions["cause"], context.Request.Method,
                 context.Request.Path, exception.GetBaseException().GetType().Name);
             logger.LogDebug(exception, "Database unavailable");
-            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Observability.RoundTableMetrics.Unavailable((string)problem.Extensions["cause"]!);
+            await DatabaseFaults.WriteAsync(context, problem);
+            return true;
         }
         else if (problem.Status >= 500)
         {

@@ -107,22 +107,8 @@ internal static class RequestBodyLimitSetup
         {
             Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
-            WriteTimeoutResponse = async context =>
-            {
-                context.Response.Headers.RetryAfter = "2";
-                Observability.RoundTableMetrics.Unavailable(TimeoutCause);
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status503ServiceUnavailable,
-                        Title = "The service is briefly unavailable.",
-                        Detail = $"The request took longer than its deadline ({options.RequestTimeoutSeconds} s) and was stopped: retry after the time in Retry-After.",
-                        Extensions = { ["cause"] = TimeoutCause },
-                    },
-                });
-            },
+            WriteTimeoutResponse = context => Errors.DatabaseFaults.WriteAsync(context, Errors.DatabaseFaults.Problem(TimeoutCause,
+                $"The request took longer than its deadline ({options.RequestTimeoutSeconds} s) and was stopped")),
         });
     }
 

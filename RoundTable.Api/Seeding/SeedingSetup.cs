@@ -111,13 +111,7 @@ internal static class SeedingSetup
                 await next(context);
                 return;
             }
-            Observability.RoundTableMetrics.Unavailable(DatabaseFaults.NotPrepared);
-            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Results.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The service is briefly unavailable.",
-                detail: DatabaseFaults.NotPreparedCause + ": retry after the time in Retry-After.",
-                extensions: new Dictionary<string, object?> { ["cause"] = DatabaseFaults.NotPrepared }).ExecuteAsync(context);
+            await DatabaseFaults.WriteAsync(context, DatabaseFaults.Problem(DatabaseFaults.NotPrepared, DatabaseFaults.NotPreparedCause));
         });
     }
 }
