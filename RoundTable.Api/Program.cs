@@ -33,6 +33,7 @@ builder.Services.AddRoundTableAuth();
 builder.Services.AddRoundTableRateLimits(builder.Configuration);
 builder.Services.AddRoundTableLimits(builder.Configuration);
 builder.Services.AddRoundTableProxy(builder.Configuration);
+builder.Services.AddRoundTableCompression();
 builder.Services.AddRoundTableCaching(builder.Configuration);
 builder.Services.AddRoundTableConcurrency();
 builder.Services.AddRoundTableIdempotency(builder.Configuration);
@@ -62,6 +63,7 @@ if (Commands.IsCommand(args))
 
 app.UseGracefulShutdown();
 app.UseRoundTableProxy();
+app.UseRoundTableCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHeadAsGet();

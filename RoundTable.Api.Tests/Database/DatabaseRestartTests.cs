@@ -90,4 +90,69 @@ public sealed class DatabaseRestartTests
         var lost = acknowledged.Where(slug => !stored.Contains(slug)).ToList();
         Assert.True(lost.Count == 0, $"acknowledged but lost: {string.Join(", ", lost)}");
     }
+
+    [Fact]
+    public async Task A_frozen_database_is_answered_503_within_the_deadlines_and_the_api_recovers_when_it_thaws()
+    {
+        var bin = LocalPostgresCluster.FindBinDirectory() ?? throw new InvalidOperationException("No PostgreSQL server binaries.");
+        await using var cluster = await LocalPostgresCluster.StartAsync(bin);
+        var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = "postgres" }.ConnectionString;
+        await using var factory = ApiTest.CreateFactory(connectionString, prepareDatabase: true,
+            settings: new Dictionary<string, string> { ["RateLimits:Enabled"] = "false" });
+        using var client = factory.CreateContractClient();
+        Assert.True(await ApiTest.WaitUntilReadyAsync(client, seconds: 60), "not ready");
+        var key = (await factory.Services.GetRequiredService<ApiKeyCommands>()
+            .CreateAsync("frozen", ApiKeyRole.Admin, null, null, CancellationToken.None)).Secret;
+        // Pooled connections open before the freeze: requests on them meet a server that stopped mid-conversation.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetAsync("/api/v1/institutions?limit=1")));
+
+        await cluster.FreezeAsync();
+        try
+        {
+            async Task<(int Status, double Seconds, bool RetryAfter, string Body)> TimedAsync(Func<Task<HttpResponseMessage>> send)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await send();
+                var seconds = clock.Elapsed.TotalSeconds;
+                return ((int)response.StatusCode, seconds, response.Headers.RetryAfter?.Delta is not null, await response.Content.ReadAsStringAsync());
+            }
+            var reads = Enumerable.Range(0, 6).Select(_ => TimedAsync(() => client.GetAsync("/api/v1/events/iitu-snu-round-table-2024")));
+            var write = TimedAsync(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/institutions")
+                {
+                    Content = new StringContent("""{"slug":"frozen-write","name":{"en":"Frozen"},"kind":"other"}""", Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                return await client.SendAsync(request);
+            });
+            var ready = TimedAsync(() => client.GetAsync("/health/ready"));
+            var answers = await Task.WhenAll(reads.Append(write).Append(ready));
+
+            // Each answer is a 503 with Retry-After within a statement's deadline (5 s) and a little, not the driver's
+            // 15-30 s (nor the 11-13 s the driver takes to give up on a frozen server by itself); the probe within its 2 s.
+            Assert.All(answers[..^1], a => Assert.True(a.Status == 503 && a.RetryAfter && a.Seconds < 7, $"{a.Status} after {a.Seconds:F1} s: {a.Body}"));
+            Assert.Equal(503, answers[^1].Status);
+            Assert.True(answers[^1].Seconds < 4, $"/health/ready took {answers[^1].Seconds:F1} s");
+        }
+        finally
+        {
+            await cluster.ThawAsync();
+        }
+
+        var recovered = System.Diagnostics.Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await client.GetAsync("/api/v1/events/iitu-snu-round-table-2024");
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.OK && recovered.Elapsed < TimeSpan.FromSeconds(15) && await Delay());
+        Assert.Equal(HttpStatusCode.OK, status);
+        static async Task<bool> Delay()
+        {
+            await Task.Delay(200);
+            return true;
+        }
+    }
 }

@@ -160,4 +160,84 @@ public sealed class IdempotencyTests : WriteApiTest
         Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
         Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM event_quotes"));
     }
+
+    // The process dies after the write commits and before its answer is kept: simulated by a trigger that refuses to
+    // keep any answer, and by ageing the claim past the point where an unfinished one counts as abandoned.
+    private async Task LoseAnswersAsync(Func<Task> requests)
+    {
+        await ExecuteSqlAsync("""
+            CREATE FUNCTION lose_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.status_code IS NOT NULL THEN RAISE EXCEPTION 'the process died before its answer was kept'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER lose_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION lose_answer();
+            """);
+        try
+        {
+            await requests();
+        }
+        finally
+        {
+            await ExecuteSqlAsync("DROP TRIGGER lose_answer ON idempotency_keys; DROP FUNCTION lose_answer();");
+        }
+        await ExecuteSqlAsync("UPDATE idempotency_keys SET created_at = now() - interval '1 minute'");
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_was_lost_is_answered_from_what_it_wrote_and_never_written_twice()
+    {
+        var body = NewEvent("lost-answer-event", "iitu");
+        await LoseAnswersAsync(async () =>
+        {
+            // The write happened, so its client hears 201 even though the answer could not be kept.
+            using var first = await PostAsync("lost-answer", body);
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        });
+        var audit = await ScalarAsync<long>("SELECT count(*) FROM audit_log");
+
+        using var retry = await PostAsync("lost-answer", body);
+        var created = await ReadAsync<EventDto>(retry, HttpStatusCode.Created);
+        Assert.Equal("lost-answer-event", created.Slug);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal($"/api/v1/events/{created.Id}", retry.Headers.Location!.OriginalString);
+        using var read = await Client.GetAsync($"/api/v1/events/{created.Id}");
+        Assert.Equal(read.Headers.ETag, retry.Headers.ETag);
+        using var again = await PostAsync("lost-answer", body);
+        Assert.Equal(await retry.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+
+        Assert.Equal(1, await CountAsync("lost-answer-event"));
+        Assert.Equal(audit, await ScalarAsync<long>("SELECT count(*) FROM audit_log"));
+        using var other = await PostAsync("lost-answer", NewEvent("another-body", "iitu"));
+        await ProblemAsync(other, HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task A_relation_entry_whose_answer_was_lost_is_answered_from_its_parent_without_a_stale_if_match()
+    {
+        async Task<HttpResponseMessage> AddQuoteAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{RoundTable}/quotes");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IituKey);
+            request.Headers.Add("Idempotency-Key", "lost-quote");
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+            request.Content = System.Net.Http.Json.JsonContent.Create(new { speaker = "kilkon-ko", text = new { en = "Said once." } });
+            return await Client.SendAsync(request);
+        }
+        await LoseAnswersAsync(async () =>
+        {
+            using var first = await AddQuoteAsync();
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        });
+
+        // The If-Match the retry repeats is stale now (the entry bumped the event): the retry still replays.
+        using var retry = await AddQuoteAsync();
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(RoundTable, retry.Headers.Location!.OriginalString);
+        using var read = await Client.GetAsync(RoundTable);
+        Assert.Equal(read.Headers.ETag, retry.Headers.ETag);
+        Assert.StartsWith("\"2.", retry.Headers.ETag!.Tag);
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM event_quotes WHERE text->>'en' = 'Said once.'"));
+    }
 }

@@ -83,6 +83,46 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         RunAsync("pg_ctl", "-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "start");
 
     /// <summary>
+    /// Freezes the server (SIGSTOP to the postmaster and every backend): connections are accepted by the kernel and
+    /// then nothing answers, as with a hung host or a stalled disk. <see cref="ThawAsync"/> lets it go on.
+    /// </summary>
+    public Task FreezeAsync() => SignalAllAsync("STOP");
+
+    public Task ThawAsync() => SignalAllAsync("CONT");
+
+    private async Task SignalAllAsync(string signal)
+    {
+        var postmaster = (await File.ReadAllLinesAsync(Path.Combine(_dataDirectory, "postmaster.pid")))[0].Trim();
+        // The backends are the postmaster's children: /proc/<pid>/stat names each process's parent after its name.
+        var children = Directory.GetDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(pid => pid!.All(char.IsAsciiDigit))
+            .Where(pid =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{pid}/stat");
+                    return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == postmaster;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
+        foreach (var a in new[] { $"-{signal}", postmaster }.Concat(children!))
+        {
+            start.ArgumentList.Add(a!);
+        }
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} failed ({process.ExitCode}).");
+        }
+    }
+
+    /// <summary>
     /// Stops the server and deletes its folder from a detached shell: this runs at process exit, where the test host
     /// may be ended at any moment, and the shell outlives it.
     /// </summary>

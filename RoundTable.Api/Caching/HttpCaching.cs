@@ -179,7 +179,9 @@ internal sealed class HttpCaching(RequestDelegate next, DatabaseStates states, I
                 return false;
             }
             var current = new EntityTagHeaderValue(etag);
-            return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+            // Any content coding of the representation matches (Compression adds the coding to the tag).
+            return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false)
+                || new EntityTagHeaderValue(Http.Compression.WithoutCoding(t.Tag.ToString()), t.IsWeak).Compare(current, useStrongComparison: false));
         }
         return state is not null
             && HeaderUtilities.TryParseDate(request.Headers.IfModifiedSince.ToString(), out var since)

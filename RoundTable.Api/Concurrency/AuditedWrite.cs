@@ -37,6 +37,12 @@ internal readonly record struct WriteResult(WriteStatus Status, long Version = 0
     public static WriteResult Conflict(string detail) => new(WriteStatus.Conflict, Detail: detail);
 }
 
+/// <summary>A resource's representation that carries its version (the one its ETag names).</summary>
+internal interface IVersioned
+{
+    long Version { get; }
+}
+
 /// <summary>
 /// One audited write: a transaction, the rows it refers to share-locked, conditional statements, audit entries, and
 /// a commit that once begun is not abandoned. Table and type names come from the features' constants, never from input.
@@ -175,11 +181,19 @@ internal sealed class AuditedWrite : IAsyncDisposable
             VersionAfter = after,
         });
 
-    /// <summary>Commits when <paramref name="result"/> is done (else the transaction rolls back on dispose).</summary>
+    /// <summary>
+    /// Commits when <paramref name="result"/> is done (else the transaction rolls back on dispose), with the request's
+    /// Idempotency-Key claim (if any) recording the written resource in the same transaction.
+    /// </summary>
     public async Task<WriteResult> CommitAsync(WriteResult result)
     {
         if (result.IsDone)
         {
+            // A request with an Idempotency-Key records what it wrote in this transaction: both commit, or neither.
+            if (Idempotency.IdempotencyClaim.Current is { } claim)
+            {
+                await claim.RecordAsync(_connection, _transaction, result.Id, _ct);
+            }
             await CommitAsync();
         }
         return result;

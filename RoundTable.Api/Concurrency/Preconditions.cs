@@ -22,7 +22,8 @@ internal static class Preconditions
     {
         expected = null;
         problem = null;
-        var header = request.Headers.IfMatch.ToString().Trim();
+        // A tag from a compressed answer names the same version (Compression adds the content coding as a suffix).
+        var header = Http.Compression.WithoutCoding(request.Headers.IfMatch.ToString().Trim());
         if (header.Length == 0)
         {
             problem = TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired,

@@ -44,9 +44,37 @@ internal static class DataSourceExtensions
                     dataSource.Clear();
                 }
             }
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            return await read(connection, command);
+            var connection = await dataSource.OpenConnectionAsync(ct);
+            return await WithinDeadlineAsync(connection, read(connection, command), ct);
         }, new ReadAttempts(), command.CancellationToken);
+
+    /// <summary>
+    /// A statement on a server that stopped answering ends at its deadline (Command Timeout) on the driver's side, and
+    /// the driver then tries to cancel it on the server, which costs up to twice the connect timeout more against a
+    /// frozen server. The request does not wait for that: past the deadline (or when the request's own deadline ends)
+    /// the read is left to finish in the background, where it returns its connection, and the request hears a timeout.
+    /// </summary>
+    private static async Task<T> WithinDeadlineAsync<T>(NpgsqlConnection connection, Task<T> read, CancellationToken ct)
+    {
+        var owned = OwnAsync(connection, read);
+        var deadline = connection.CommandTimeout > 0 ? TimeSpan.FromSeconds(connection.CommandTimeout + 0.5) : Timeout.InfiniteTimeSpan;
+        try
+        {
+            return await owned.WaitAsync(deadline, ct);
+        }
+        catch (TimeoutException) when (!owned.IsCompleted)
+        {
+            throw new NpgsqlException("The database did not answer within the statement's deadline.", new TimeoutException());
+        }
+
+        static async Task<T> OwnAsync(NpgsqlConnection connection, Task<T> read)
+        {
+            await using (connection)
+            {
+                return await read;
+            }
+        }
+    }
 
     private sealed class ReadAttempts
     {

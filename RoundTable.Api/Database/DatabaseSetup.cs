@@ -31,6 +31,13 @@ internal static class DatabaseSetup
             {
                 settings.MaxPoolSize = options.MaxPoolSize;
             }
+            // A statement past its deadline is cancelled with a cancel request whose answer Npgsql waits for (2 s by
+            // default) before breaking the connection: on a frozen server that wait lands on top of the deadline.
+            // Half a second is plenty for a server that answers.
+            if (!HasSetting(connectionString, "Cancellation Timeout"))
+            {
+                settings.CancellationTimeout = -1;
+            }
             // A server that stops answering (frozen, or gone without a FIN) is noticed on idle pooled connections too.
             if (!HasSetting(connectionString, "Keepalive"))
             {

@@ -66,13 +66,25 @@ internal static class DatabaseFaults
                     return e.Message.Contains("pool", StringComparison.OrdinalIgnoreCase) ? "pool_timeout" : "timeout";
                 case TimeoutException:
                     return "timeout";
-                case SocketException or System.IO.IOException:
-                    return "unavailable";
-                case NpgsqlException { IsTransient: true }:
-                    return "unavailable";
+                // A read that timed out reaches us as a transient I/O failure with the timeout further in: it is a
+                // timeout (not retried: a frozen server would make the retry wait as long again), not a dropped connection.
+                case SocketException or System.IO.IOException or NpgsqlException { IsTransient: true }:
+                    return TimedOut(e) ? "timeout" : "unavailable";
             }
         }
         return null;
+    }
+
+    private static bool TimedOut(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The 503 problem for <paramref name="cause"/> (a code of <see cref="Code"/>, or not_prepared, request_timeout).</summary>

@@ -129,7 +129,7 @@ public sealed partial record EventResponse(
     bool Published,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : Concurrency.IVersioned;
 
 /// <summary>An institution that organized the event, and in what role.</summary>
 public sealed record EventOrganizerResponse(Guid Id, InstitutionRef Institution, OrganizerRole Role);

@@ -82,7 +82,7 @@ internal static class EventsApi
         writes.MapPost("/", CreateEvent).WithName("createEvent").WithBodyExample(EventExamples.Create)
             .WithSummary("Create an event")
             .WithDescription("A partner key creates events its own institution organizes: list it among the organizers.")
-            .Idempotent().WithWriteProblems();
+            .Idempotent(Resource, (_, id) => $"/api/v1/events/{id}", static (EventServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceEvent).WithName("replaceEvent").WithBodyExample(EventExamples.Replace)
             .WithSummary("Replace an event's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
@@ -97,7 +97,7 @@ internal static class EventsApi
         // The relations are parts of the event: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/organizers", AddOrganizer).WithName("addEventOrganizer").WithBodyExample(EventExamples.AddOrganizer)
             .WithSummary("Add to an event's organizers (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (EventServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/organizers/{itemId:guid}", ReplaceOrganizer).WithName("replaceEventOrganizer").WithBodyExample(EventExamples.ReplaceOrganizer)
             .WithSummary("Replace an entry of an event's organizers (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -109,7 +109,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/participants", AddParticipant).WithName("addEventParticipant").WithBodyExample(EventExamples.AddParticipant)
             .WithSummary("Add to an event's participants (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (EventServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/participants/{itemId:guid}", ReplaceParticipant).WithName("replaceEventParticipant").WithBodyExample(EventExamples.ReplaceParticipant)
             .WithSummary("Replace an entry of an event's participants (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -121,7 +121,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/quotes", AddQuote).WithName("addEventQuote").WithBodyExample(EventExamples.AddQuote)
             .WithSummary("Add to an event's quotes (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (EventServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/quotes/{itemId:guid}", ReplaceQuote).WithName("replaceEventQuote").WithBodyExample(EventExamples.ReplaceQuote)
             .WithSummary("Replace an entry of an event's quotes (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
@@ -133,7 +133,7 @@ internal static class EventsApi
             .WithWriteProblems(conditional: true);
         writes.MapPost("/{idOrSlug}/acknowledgements", AddAcknowledgement).WithName("addEventAcknowledgement").WithBodyExample(EventExamples.AddAcknowledgement)
             .WithSummary("Add to an event's acknowledgements (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (EventServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/acknowledgements/{itemId:guid}", ReplaceAcknowledgement).WithName("replaceEventAcknowledgement").WithBodyExample(EventExamples.ReplaceAcknowledgement)
             .WithSummary("Replace an entry of an event's acknowledgements (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);

@@ -25,7 +25,11 @@ internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationS
         }
         try
         {
-            var pending = await migrator.PendingScriptsAsync(cancellationToken);
+            // The probe answers when its deadline (the token) ends, even while the driver is still cancelling a statement
+            // on a frozen server (a cancel request and its own timeout on top); that statement ends in the background.
+            var check = migrator.PendingScriptsAsync(cancellationToken);
+            _ = check.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            var pending = await check.WaitAsync(cancellationToken);
             return pending.Count == 0
                 ? HealthCheckResult.Healthy("reachable, migrations applied")
                 : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");

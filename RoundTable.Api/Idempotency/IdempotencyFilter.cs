@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RoundTable.Api.Auth;
+using RoundTable.Api.Concurrency;
 using RoundTable.Api.Errors;
 
 namespace RoundTable.Api.Idempotency;
@@ -25,25 +26,31 @@ internal sealed class IdempotencyOptions
 /// `Idempotency-Key` on POST. The first request with a key runs and its response (status, body, Location, ETag)
 /// is kept; the same key with the same body replays it without writing again; with another body it is a 422; while
 /// the first is still running, a 409. Keys belong to the API key that sent them. Failed requests (non-2xx) keep
-/// nothing, so a corrected retry may reuse the key.
+/// nothing, so a corrected retry may reuse the key. The write itself records what it wrote against the key in its
+/// own transaction (<see cref="IdempotencyClaim"/>): when the answer was never kept (the process died between the
+/// commit and the answer, or the database failed after the commit), a retry answers from the written resource as it
+/// is now, and nothing is written twice.
 /// </summary>
-internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options) : IEndpointFilter
+internal sealed class IdempotencyFilter(
+    NpgsqlDataSource dataSource, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
 
     // Forgets expired keys (all of them: the created_at index keeps it cheap) and a claim whose request died
-    // without an answer (still unfinished after 30 s: three times a request's deadline), then claims the key.
+    // without an answer and without a write (still unfinished after 30 s: three times a request's deadline), then
+    // claims the key. A claim whose write committed is kept for the retention: its retry answers from the resource.
     private const string ClaimSql = """
         DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => @Hours);
         DELETE FROM idempotency_keys
-        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND created_at < now() - interval '30 seconds';
+        WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND written_id IS NULL
+            AND created_at < now() - interval '30 seconds';
         INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash) VALUES (@KeyId, @Key, @Hash)
         ON CONFLICT DO NOTHING
         RETURNING true;
         """;
 
     private const string StoredSql = """
-        SELECT request_hash, status_code, response_body, location, etag, content_language FROM idempotency_keys
+        SELECT request_hash, status_code, response_body, location, etag, content_language, written_id FROM idempotency_keys
         WHERE api_key_id = @KeyId AND idempotency_key = @Key
         """;
 
@@ -53,7 +60,8 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         WHERE api_key_id = @KeyId AND idempotency_key = @Key
         """;
 
-    private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE api_key_id = @KeyId AND idempotency_key = @Key";
+    // A claim whose write committed is never released: the write happened, whatever the answer said.
+    private const string ReleaseSql = "DELETE FROM idempotency_keys WHERE api_key_id = @KeyId AND idempotency_key = @Key AND written_id IS NULL";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -69,7 +77,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         }
         var caller = Caller.From(http.User);
         var hash = RequestHash(http, context.Arguments);
-        var ids = new { KeyId = caller.KeyId, Key = key };
+        var ids = new ClaimId(caller.KeyId, key);
         var ct = http.RequestAborted;
 
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
@@ -81,17 +89,19 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
                 var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(StoredSql, ids, cancellationToken: ct));
                 return stored switch
                 {
-                    null or { StatusCode: null } => Conflict(),
+                    null or { StatusCode: null, WrittenId: null } => Conflict(),
                     _ when !stored.RequestHash.AsSpan().SequenceEqual(hash) => TypedResults.Problem(
                         statusCode: StatusCodes.Status422UnprocessableEntity,
                         title: "This Idempotency-Key was used with another request.",
                         detail: "Send a new key for a new request; reuse a key only to retry the same request."),
-                    _ => Replay(http, stored),
+                    { StatusCode: not null } => Replay(http, stored),
+                    _ => await RecoverAsync(http, ids, stored.WrittenId!.Value),
                 };
             }
         }
 
         object? result;
+        IdempotencyClaim.Current = new IdempotencyClaim(caller.KeyId, key);
         try
         {
             result = await next(context);
@@ -101,6 +111,16 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
             await ReleaseAsync(ids);
             throw;
         }
+        finally
+        {
+            IdempotencyClaim.Current = null;
+        }
+        return await KeepAsync(http, ids, result);
+    }
+
+    /// <summary>Keeps a 2xx answer for replays (best effort: the write's own record already makes a retry safe); releases the key otherwise.</summary>
+    private async Task<object?> KeepAsync(HttpContext http, ClaimId ids, object? result)
+    {
         var inner = result;
         while (inner is INestedHttpResult nested)
         {
@@ -113,8 +133,10 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
             return result;
         }
         var value = (inner as IValueHttpResult)?.Value;
-        await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+        try
         {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var connection = await dataSource.OpenConnectionAsync(deadline.Token);
             await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new
             {
                 ids.KeyId,
@@ -124,9 +146,27 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
                 Location = LocationOf(inner),
                 ETag = http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null,
                 ContentLanguage = Localization.LanguagePreference.Current is { IsAll: false } language ? language.Language : null,
-            }));
+            }, cancellationToken: deadline.Token));
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            // The write committed with its record: a retry answers from the resource (RecoverAsync).
+            logger.LogWarning("The answer to an idempotent request could not be kept ({Error}); a retry answers from the written resource.", e.GetType().Name);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The write of the first request committed but its answer was never kept: answer from the written resource as it
+    /// is now (the endpoint's <see cref="IdempotentEndpointMetadata.Recover"/>), marked as a replay, and keep that answer.
+    /// </summary>
+    private async Task<object?> RecoverAsync(HttpContext http, ClaimId ids, Guid written)
+    {
+        var recover = http.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpointMetadata>()?.Recover
+            ?? throw new InvalidOperationException("An idempotent endpoint names how to answer from what it wrote.");
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        Observability.RoundTableMetrics.Replayed();
+        return await KeepAsync(http, ids, await recover(http, written));
     }
 
     // Created<T> and CreatedAtRoute<T> carry the Location they will send; no shared interface exposes it.
@@ -160,7 +200,7 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
     /// Best effort and bounded: when the database is what failed, the claim is left to be forgotten (see ClaimSql) and
     /// the client hears the original failure, not this one.
     /// </summary>
-    private async Task ReleaseAsync(object ids)
+    private async Task ReleaseAsync(ClaimId ids)
     {
         try
         {
@@ -182,6 +222,8 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         return SHA256.HashData(Encoding.UTF8.GetBytes(text));
     }
 
+    private readonly record struct ClaimId(Guid KeyId, string Key);
+
     private sealed class StoredResponse
     {
         public byte[] RequestHash { get; set; } = [];
@@ -190,6 +232,8 @@ internal sealed class IdempotencyFilter(NpgsqlDataSource dataSource, IOptions<Js
         public string? Location { get; set; }
         public string? Etag { get; set; }
         public string? ContentLanguage { get; set; }
+
+        public Guid? WrittenId { get; set; }
     }
 }
 
@@ -198,13 +242,32 @@ internal static class IdempotencyExtensions
     public static IServiceCollection AddRoundTableIdempotency(this IServiceCollection services, IConfiguration configuration) =>
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
 
-    /// <summary>Makes a POST honour Idempotency-Key, and documents the header and its 409/422 answers.</summary>
-    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
+    /// <summary>
+    /// Makes a POST honour Idempotency-Key, and documents the header and its 409/422 answers. A retry whose first
+    /// request wrote but never kept its answer is answered from the written resource: <typeparamref name="TServices"/>
+    /// (the handler's services) <paramref name="read"/> it by the id the write reported, and it is answered 201 at
+    /// <paramref name="location"/> with its current ETag, as the handler would have.
+    /// </summary>
+    public static RouteHandlerBuilder Idempotent<TServices, T>(this RouteHandlerBuilder builder, string resource,
+        Func<HttpContext, Guid, string> location, Func<TServices, Guid, CancellationToken, Task<T?>> read)
+        where TServices : class
+        where T : class, IVersioned =>
         builder.AddEndpointFilter<IdempotencyFilter>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithMetadata(new IdempotentEndpointMetadata());
+            .WithMetadata(new IdempotentEndpointMetadata(async (http, id) =>
+            {
+                var services = ActivatorUtilities.CreateInstance<TServices>(http.RequestServices);
+                var item = await read(services, id, http.RequestAborted);
+                var idOrSlug = http.Request.RouteValues["idOrSlug"] as string ?? id.ToString();
+                WriteAnswer write = item is null ? WriteResult.NotFound : WriteResult.Done(id, item.Version);
+                return await ConditionalWrites.CreatedAsync(http, write, resource, idOrSlug, written => location(http, written), _ => Task.FromResult(item));
+            }));
+
+    /// <summary>The Location of an entry added to a relation: its parent, the request's path without the relation.</summary>
+    public static string Parent(HttpContext http, Guid _) =>
+        http.Request.Path.Value![..http.Request.Path.Value!.TrimEnd('/').LastIndexOf('/')];
 }
 
-/// <summary>Marks the operations whose Idempotency-Key header the OpenAPI document describes.</summary>
-internal sealed class IdempotentEndpointMetadata;
+/// <summary>Marks the operations whose Idempotency-Key header the OpenAPI document describes, and how they answer from what they wrote.</summary>
+internal sealed record IdempotentEndpointMetadata(Func<HttpContext, Guid, Task<IResult>> Recover);

@@ -70,7 +70,7 @@ public sealed partial record InstitutionResponse(
     SourceResponse? Source,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : Concurrency.IVersioned;
 
 /// <summary>A place in a published ranking.</summary>
 /// <param name="Ranking">The ranking's name, e.g. "QS World University Rankings".</param>

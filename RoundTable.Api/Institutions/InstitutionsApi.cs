@@ -66,7 +66,7 @@ internal static class InstitutionsApi
         var writes = routes.MapGroup("/api/v1/institutions").WithTags("Institutions").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithPathExample("idOrSlug", InstitutionExamples.Slug);
         writes.MapPost("/", CreateInstitution).WithName("createInstitution").WithBodyExample(InstitutionExamples.Create).WithSummary("Create an institution")
-            .Idempotent().WithWriteProblems();
+            .Idempotent(Resource, (_, id) => $"/api/v1/institutions/{id}", static (InstitutionServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceInstitution).WithName("replaceInstitution").WithBodyExample(InstitutionExamples.Replace).WithSummary("Replace an institution's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchInstitution).WithName("patchInstitution").WithBodyExample(InstitutionExamples.Patch)
@@ -79,7 +79,7 @@ internal static class InstitutionsApi
         // Rankings are part of their institution: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/rankings", AddRanking).WithName("addInstitutionRanking").WithBodyExample(InstitutionExamples.AddRanking)
             .WithSummary("Add to an institution's rankings (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (InstitutionServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/rankings/{itemId:guid}", ReplaceRanking).WithName("replaceInstitutionRanking").WithBodyExample(InstitutionExamples.ReplaceRanking)
             .WithSummary("Replace an entry of an institution's rankings (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);

@@ -50,7 +50,7 @@ public sealed record RecommendationResponse(
     SourceResponse? Source,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : Concurrency.IVersioned;
 
 /// <summary>A theme a recommendation addresses.</summary>
 public sealed record ThemeResponse(string Slug, LocalizedText Name);

@@ -63,7 +63,7 @@ internal static class RecommendationsApi
             .WithPathExample("idOrSlug", RecommendationExamples.Slug);
         writes.MapPost("/", CreateRecommendation).WithName("createRecommendation").WithBodyExample(RecommendationExamples.Create)
             .WithSummary("Create a recommendation of an event (status proposed, dated today)")
-            .Idempotent().WithWriteProblems();
+            .Idempotent(Resource, (_, id) => $"/api/v1/recommendations/{id}", static (RecommendationServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceRecommendation).WithName("replaceRecommendation").WithBodyExample(RecommendationExamples.Replace)
             .WithSummary("Replace a recommendation's fields, themes and proposers (If-Match required)")
             .WithWriteProblems(conditional: true);
@@ -76,7 +76,7 @@ internal static class RecommendationsApi
         writes.MapPost("/{idOrSlug}/status-changes", ChangeStatus).WithName("changeRecommendationStatus").WithBodyExample(RecommendationExamples.ChangeStatus)
             .WithSummary("Move a recommendation to a new status; the change is appended to its history (If-Match required)")
             .WithDescription("Allowed: proposed → accepted, in_progress or rejected; accepted → in_progress, implemented or rejected; in_progress → implemented or rejected. implemented and rejected are final.")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, (_, id) => $"/api/v1/recommendations/{id}", static (RecommendationServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         return routes;
     }
 

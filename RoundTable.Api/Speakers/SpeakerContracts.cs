@@ -41,7 +41,7 @@ public sealed partial record SpeakerResponse(
     SourceResponse? Source,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : Concurrency.IVersioned;
 
 /// <summary>A position a person holds (or held) at an institution.</summary>
 public sealed record AffiliationResponse(Guid Id, InstitutionRef Institution, LocalizedText? Position, DateOnly? StartDate, DateOnly? EndDate);

@@ -64,7 +64,7 @@ internal static class SpeakersApi
         var writes = routes.MapGroup("/api/v1/speakers").WithTags("Speakers").RequireKey().WithValidation().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithPathExample("idOrSlug", SpeakerExamples.Slug);
         writes.MapPost("/", CreateSpeaker).WithName("createSpeaker").WithBodyExample(SpeakerExamples.Create).WithSummary("Create a speaker")
-            .Idempotent().WithWriteProblems();
+            .Idempotent(Resource, (_, id) => $"/api/v1/speakers/{id}", static (SpeakerServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems();
         writes.MapPut("/{idOrSlug}", ReplaceSpeaker).WithName("replaceSpeaker").WithBodyExample(SpeakerExamples.Replace).WithSummary("Replace a speaker's fields (If-Match required)")
             .WithWriteProblems(conditional: true);
         writes.MapPatch("/{idOrSlug}", PatchSpeaker).WithName("patchSpeaker").WithBodyExample(SpeakerExamples.Patch)
@@ -77,7 +77,7 @@ internal static class SpeakersApi
         // Affiliations are part of their speaker: every change is conditional on its ETag and answers its new ETag.
         writes.MapPost("/{idOrSlug}/affiliations", AddAffiliation).WithName("addSpeakerAffiliation").WithBodyExample(SpeakerExamples.AddAffiliation)
             .WithSummary("Add to a speaker's affiliations (If-Match of the parent required)")
-            .Idempotent().WithWriteProblems(conditional: true);
+            .Idempotent(Resource, IdempotencyExtensions.Parent, static (SpeakerServices s, Guid id, CancellationToken ct) => s.ReadAsync(id, ct)).WithWriteProblems(conditional: true);
         writes.MapPut("/{idOrSlug}/affiliations/{itemId:guid}", ReplaceAffiliation).WithName("replaceSpeakerAffiliation").WithBodyExample(SpeakerExamples.ReplaceAffiliation)
             .WithSummary("Replace an entry of a speaker's affiliations (If-Match of the parent required)")
             .WithWriteProblems(conditional: true);
