@@ -63,10 +63,10 @@ if (Commands.IsCommand(args))
 
 app.UseGracefulShutdown();
 app.UseRoundTableProxy();
+app.UseHeadAsGet(); // outside compression: a HEAD gets the headers its GET would (Content-Encoding, the coding's ETag)
 app.UseRoundTableCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseHeadAsGet();
 app.UseRouting();
 // After routing, so that the probes and /metrics can leave themselves out of the request log.
 app.UseRoundTableRequestLog();

@@ -12,10 +12,11 @@ namespace RoundTable.Api.Tests.Http;
 /// </summary>
 public sealed class CompressionTests : WriteApiTest
 {
-    private async Task<(HttpResponseMessage Response, string Body)> GetAsync(string url, string? encoding, string? ifNoneMatch = null, string? key = null)
+    private async Task<(HttpResponseMessage Response, string Body)> GetAsync(
+        string url, string? encoding, string? ifNoneMatch = null, string? key = null, HttpMethod? method = null)
     {
         using var client = Factory.CreateClient(); // raw bytes: the contract client would read a compressed body as text
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, url);
         if (encoding is not null)
         {
             request.Headers.AcceptEncoding.ParseAdd(encoding);
@@ -69,6 +70,10 @@ public sealed class CompressionTests : WriteApiTest
         var (plain, _) = await GetAsync(RoundTable, null);
         var (crossed, _) = await GetAsync(RoundTable, null, held);
         Assert.Equal(HttpStatusCode.NotModified, crossed.StatusCode);
+        // A 304 names the tag of the coding this request would get: a cache revalidating for a client without br must
+        // not be told its br copy is the one to serve.
+        Assert.Equal(plain.Headers.ETag!.Tag, crossed.Headers.ETag!.Tag);
+        Assert.Contains("Accept-Encoding", crossed.Headers.Vary);
         var (stale, _) = await GetAsync(RoundTable, "br", "\"1.0000000000-br\"");
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.NotEqual(plain.Headers.ETag!.Tag, held);
@@ -97,5 +102,17 @@ public sealed class CompressionTests : WriteApiTest
         Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
         Assert.Empty(keys.Content.Headers.ContentEncoding);
         Assert.StartsWith("{", keysBody);
+    }
+
+    [Fact]
+    public async Task A_head_carries_the_headers_of_its_get()
+    {
+        var (get, _) = await GetAsync(RoundTable, "br");
+        var (head, body) = await GetAsync(RoundTable, "br", method: HttpMethod.Head);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("", body);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.ContentEncoding, head.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", head.Headers.Vary);
     }
 }

@@ -53,10 +53,13 @@ internal static class DataSourceExtensions
     /// the driver then tries to cancel it on the server, which costs up to twice the connect timeout more against a
     /// frozen server. The request does not wait for that: past the deadline (or when the request's own deadline ends)
     /// the read is left to finish in the background, where it returns its connection, and the request hears a timeout.
+    /// The deadline bounds the whole read (the driver's bounds each network read): the reads here are one page or one
+    /// item, far inside it; exports stream through <see cref="StreamAsync{T}"/>, which has none.
     /// </summary>
     private static async Task<T> WithinDeadlineAsync<T>(NpgsqlConnection connection, Task<T> read, CancellationToken ct)
     {
         var owned = OwnAsync(connection, read);
+        _ = owned.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         var deadline = connection.CommandTimeout > 0 ? TimeSpan.FromSeconds(connection.CommandTimeout + 0.5) : Timeout.InfiniteTimeSpan;
         try
         {

@@ -32,11 +32,12 @@ internal static class DatabaseSetup
                 settings.MaxPoolSize = options.MaxPoolSize;
             }
             // A statement past its deadline is cancelled with a cancel request whose answer Npgsql waits for (2 s by
-            // default) before breaking the connection: on a frozen server that wait lands on top of the deadline.
-            // Half a second is plenty for a server that answers.
+            // default) before breaking the connection. Half a second is plenty for a server that answers; one that is
+            // frozen costs more than that anyway (the cancel request's own connection), which reads do not wait out
+            // (DataSourceExtensions).
             if (!HasSetting(connectionString, "Cancellation Timeout"))
             {
-                settings.CancellationTimeout = -1;
+                settings.CancellationTimeout = 500;
             }
             // A server that stops answering (frozen, or gone without a FIN) is noticed on idle pooled connections too.
             if (!HasSetting(connectionString, "Keepalive"))

@@ -49,7 +49,7 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
             new SortSpec("start", "e.start_date", "date", "First day of the event."),
             new SortSpec("title", "rt_sort_key(e.title)", "text", "Title (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("e"),
-            ListSpec.Relevance($"ts_rank(e.search, {ListSpec.SearchQuery})"),
+            ListSpec.Relevance("e", "events"),
         ],
         [
             new DateFilter("from", "Events ending on or after this day.", "e.end_date >= {0}"),

@@ -9,7 +9,7 @@ namespace RoundTable.Api.Http;
 /// client asks for them. An ETag is strong, and RFC 9110 (§8.8.3) wants a strong validator to differ between a
 /// representation and its compressed form: a compressed answer's ETag carries the coding as a suffix
 /// (<c>"3.ab12-br"</c>). Conditional requests accept every coding's tag of the same representation (HttpCaching and
-/// If-Match compare without the suffix), and a 304 names the tag the client holds. API keys' answers, which carry
+/// If-Match compare without the suffix), and a 304 names the tag of the coding the request would get. API keys' answers, which carry
 /// a secret next to what the request sent, are never compressed (BREACH).
 /// </summary>
 internal static class Compression
@@ -48,10 +48,16 @@ internal static class Compression
                 {
                     return Task.CompletedTask;
                 }
+                // Whether or not this answer is compressed, which coding it has depends on Accept-Encoding.
+                if (!response.Headers.Vary.Any(v => v is not null && v.Contains(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase)))
+                {
+                    response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+                }
                 if (response.StatusCode == StatusCodes.Status304NotModified)
                 {
-                    // The client holds one coding of this representation: name the tag it holds.
-                    response.Headers.ETag = HeldVariant(context.Request, etag) ?? etag;
+                    // A 304 names the tag of the coding this request would get (RFC 9110 §15.4.5: the 200's ETag).
+                    var coding = context.RequestServices.GetRequiredService<IResponseCompressionProvider>().GetCompressionProvider(context)?.EncodingName;
+                    response.Headers.ETag = coding is not null && s_codings.Contains(coding) ? etag[..^1] + "-" + coding + "\"" : etag;
                 }
                 else if (response.Headers.ContentEncoding.ToString() is { Length: > 0 } coding && s_codings.Contains(coding))
                 {
@@ -77,9 +83,4 @@ internal static class Compression
         }
         return tag;
     }
-
-    private static string? HeldVariant(HttpRequest request, string etag) =>
-        EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
-            ? tags.Select(t => t.ToString()).FirstOrDefault(t => t != etag && WithoutCoding(t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t) == etag)
-            : null;
 }

@@ -36,6 +36,8 @@ internal sealed class IdempotencyClaim(Guid keyId, string key)
         {
             return;
         }
+        // No row: the claim was forgotten (older than the retention, or unfinished for 30 s: far past a request's
+        // deadline). The write goes on without a record; a retry then finds no claim and is a new request.
         await connection.ExecuteAsync(new CommandDefinition(RecordSql, new { Id = writtenId, KeyId = keyId, Key = key }, transaction, cancellationToken: ct));
         Recorded = true;
     }

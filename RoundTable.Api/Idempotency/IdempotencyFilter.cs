@@ -80,24 +80,30 @@ internal sealed class IdempotencyFilter(
         var ids = new ClaimId(caller.KeyId, key);
         var ct = http.RequestAborted;
 
+        StoredResponse? stored = null;
+        bool? claimed;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            var claimed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(ClaimSql,
+            claimed = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(ClaimSql,
                 new { ids.KeyId, ids.Key, Hash = hash, Hours = options.Value.RetentionHours }, cancellationToken: ct));
             if (claimed != true)
             {
-                var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(StoredSql, ids, cancellationToken: ct));
-                return stored switch
-                {
-                    null or { StatusCode: null, WrittenId: null } => Conflict(),
-                    _ when !stored.RequestHash.AsSpan().SequenceEqual(hash) => TypedResults.Problem(
-                        statusCode: StatusCodes.Status422UnprocessableEntity,
-                        title: "This Idempotency-Key was used with another request.",
-                        detail: "Send a new key for a new request; reuse a key only to retry the same request."),
-                    { StatusCode: not null } => Replay(http, stored),
-                    _ => await RecoverAsync(http, ids, stored.WrittenId!.Value),
-                };
+                stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(StoredSql, ids, cancellationToken: ct));
             }
+        }
+        if (claimed != true)
+        {
+            // Answered with the claim's connection back in the pool (a recovery reads and keeps with connections of its own).
+            return stored switch
+            {
+                null or { StatusCode: null, WrittenId: null } => Conflict(),
+                _ when !stored.RequestHash.AsSpan().SequenceEqual(hash) => TypedResults.Problem(
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "This Idempotency-Key was used with another request.",
+                    detail: "Send a new key for a new request; reuse a key only to retry the same request."),
+                { StatusCode: not null } => Replay(http, stored),
+                _ => await RecoverAsync(http, ids, stored.WrittenId!.Value),
+            };
         }
 
         object? result;

@@ -30,7 +30,7 @@ internal sealed class InstitutionQueries(NpgsqlDataSource dataSource, Viewer vie
             ListSpec.Id("i"),
             new SortSpec("name", "rt_sort_key(i.name)", "text", "Name (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("i"),
-            ListSpec.Relevance($"ts_rank(i.search, {ListSpec.SearchQuery})"),
+            ListSpec.Relevance("i", "institutions"),
         ],
         [
             ValuesFilter.Of<InstitutionKind>("kind", "Kinds of institution (comma-separated).", "i.kind", InstitutionKind.University),

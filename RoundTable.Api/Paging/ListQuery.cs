@@ -23,6 +23,9 @@ internal enum ListFormat
 /// </summary>
 internal sealed record ExportRoute(ListFormat Format);
 
+/// <summary>One list in a relevance page (ListQuery.RankedSql): its SELECT (with an "id" column), FROM, base condition and spec.</summary>
+internal sealed record RankedSource(string Select, string From, string Where, ListSpec Spec);
+
 /// <summary>A parsed, validated list request: filters, search, sort, keyset position, includes and format.</summary>
 internal sealed partial class ListQuery
 {
@@ -286,9 +289,8 @@ internal sealed partial class ListQuery
         "uuid" => key is null || Guid.TryParse(key, out _),
         "date" => DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
         "timestamptz" => IsPostgresTimestamp(key),
-        // A rank PostgreSQL can read back as real: finite, and zero or a normal number.
-        "real" => float.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var rank) && float.IsFinite(rank)
-            && (rank == 0 ? key!.TrimStart('-').All(c => c is '0' or '.') : float.IsNormal(rank)),
+        // A relevance tier.
+        "integer" => key is "1" or "2",
         _ => key is not null && !key.Any(char.IsControl),
     };
 
@@ -350,6 +352,10 @@ internal sealed partial class ListQuery
     /// </summary>
     public string Sql(string select, string from, string where)
     {
+        if (Sort.Tiers is not null && Format == ListFormat.Json)
+        {
+            return RankedSql([new RankedSource(select, from, where, Spec)], $"SELECT {Spec.Alias}.*", conditionsInSources: true);
+        }
         var id = $"{Spec.Alias}.id";
         var direction = Descending ? "DESC" : "ASC";
         var builder = new StringBuilder()
@@ -384,6 +390,53 @@ internal sealed partial class ListQuery
             builder.Append("\nLIMIT ").Append(FetchSize(Limit).ToString(CultureInfo.InvariantCulture));
         }
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// A JSON page of a relevance order (title matches, then other matches, newest first in each) over
+    /// <paramref name="sources"/>, at a cost that does not grow with how many rows match. Per source and tier, two
+    /// branches of which the statement runs one (a one-time filter on <see cref="RelevanceTiers.Common"/>): a walk in
+    /// id order that stops at a page of matches, for a word common in the tier's column; or the GIN index's matches,
+    /// fenced (OFFSET 0) so that the walk's LIMIT cannot pull the plan into walking, for a rare one. The keyset position
+    /// (tier, id) skips passed tiers and starts the current one after the id. The list's filters go into every branch
+    /// (<paramref name="conditionsInSources"/>) or, for a merged search, apply to the merged rows.
+    /// </summary>
+    public string RankedSql(IReadOnlyList<RankedSource> sources, string outerSelect, bool conditionsInSources)
+    {
+        var fetch = FetchSize(Limit).ToString(CultureInfo.InvariantCulture);
+        int? afterTier = null;
+        if (After is { } after)
+        {
+            afterTier = int.Parse(after.Key!, NumberStyles.None, CultureInfo.InvariantCulture);
+            Parameters.Add("after_id", after.Id);
+        }
+        var conditions = _conditions.Where(c => c != Spec.SearchCondition).ToList();
+        var branches = new List<string>();
+        foreach (var source in sources)
+        {
+            var tiers = source.Spec.Sorts.Single(s => s.Name == "relevance").Tiers!;
+            var alias = source.Spec.Alias;
+            var where = string.Join(" AND ", conditionsInSources ? conditions.Prepend(source.Where) : [source.Where]);
+            foreach (var (tier, walk, lookup, column) in new[]
+            {
+                (2, tiers.Title, tiers.Title, "search_title"),
+                (1, $"({tiers.RestWalk}) AND NOT ({tiers.Title})", $"({source.Spec.SearchCondition}) AND NOT ({tiers.Title})", "search"),
+            })
+            {
+                if (afterTier is { } at && tier > at)
+                {
+                    continue;
+                }
+                var keyset = afterTier == tier ? $" AND {alias}.id < @after_id" : "";
+                var head = $"{source.Select}, '{tier}'::text AS sort_key FROM {source.From} WHERE {where}";
+                var common = tiers.Common(column);
+                branches.Add($"({head}\n   AND {walk} AND {common}{keyset}\n   ORDER BY {alias}.id DESC LIMIT {fetch})");
+                branches.Add($"(SELECT * FROM ({head}\n   AND {lookup} AND NOT {common}{keyset} OFFSET 0) b ORDER BY b.id DESC LIMIT {fetch})");
+            }
+        }
+        var outer = conditionsInSources ? "" : string.Concat(conditions.Select(c => "\n  AND " + c));
+        return $"{outerSelect}\nFROM ({string.Join("\nUNION ALL\n", branches)}) {Spec.Alias}\nWHERE true{outer}\n"
+            + $"ORDER BY {Spec.Alias}.sort_key DESC, {Spec.Alias}.id DESC\nLIMIT {fetch}";
     }
 
     /// <summary>

@@ -38,11 +38,40 @@ internal sealed record ListSpec(
 
     public static SortSpec UpdatedAt(string alias) => new("updatedAt", $"{alias}.updated_at", "timestamptz", "Time of the last change.");
 
-    public static SortSpec Relevance(string rank) => new("relevance", rank, "real", "Search rank, best first (the default with q, and only with q).");
+    public const string RelevanceDescription =
+        "Relevance, best first (the default with q, and only with q): matches in the title or name first, then matches "
+        + "anywhere else; newest first within each.";
+
+    /// <summary>
+    /// Relevance in two tiers: a match in the title or name (<c>search_title</c>) before a match anywhere else
+    /// (<paramref name="restWalk"/>, by default the row's <c>search</c> document), newest first within a tier. Every
+    /// page costs about the same whatever the word: see <see cref="RelevanceTiers"/> and db/0013_bounded_search_and_filters.sql.
+    /// </summary>
+    public static SortSpec Relevance(string alias, string table, string? restWalk = null) =>
+        new("relevance", $"(CASE WHEN {alias}.search_title @@ {SearchQuery} THEN 2 ELSE 1 END)", "integer", RelevanceDescription)
+        {
+            Tiers = new RelevanceTiers(table, $"{alias}.search_title @@ {SearchQuery}", restWalk ?? $"{alias}.search @@ {SearchQuery}"),
+        };
 }
 
 /// <summary>A sort order: its SQL key (the id breaks ties) and the key's SQL type, for cursors.</summary>
-internal sealed record SortSpec(string Name, string Sql, string Cast, string Description);
+internal sealed record SortSpec(string Name, string Sql, string Cast, string Description)
+{
+    /// <summary>For the relevance order of a list: how a page of each tier is found (ListQuery.RankedSql).</summary>
+    public RelevanceTiers? Tiers { get; init; }
+}
+
+/// <summary>
+/// The two tiers of a relevance order over <paramref name="Table"/>: <paramref name="Title"/> matches, then the other
+/// matches (<paramref name="RestWalk"/>, checked row by row). A page of a tier is either a walk of the table in id
+/// order that stops after a page of matches (when the word is common in the tier's column, so a page is near), or
+/// the GIN index's matches sorted (when it is rare, so they are few); <see cref="Common"/> says which, per statement,
+/// from the column's statistics.
+/// </summary>
+internal sealed record RelevanceTiers(string Table, string Title, string RestWalk)
+{
+    public string Common(string column) => $"(SELECT public.rt_common_term(@q, '{Table}', '{column}'))";
+}
 
 /// <summary>
 /// What the contract says a filter's raw value looks like: exactly what <see cref="FilterSpec.TryApply"/> accepts as
@@ -72,6 +101,22 @@ internal abstract partial record FilterSpec(string Name, string Description, str
 
     protected static IEnumerable<string> Items(string raw) => raw.Split(',').Select(v => v.Trim());
 
+    /// <summary>
+    /// <paramref name="column"/> equals one of <paramref name="values"/>. One value (the usual case) is a plain
+    /// equality, which a generic plan can serve from an index ordered by the sort (e.g. country, start_date): with
+    /// "= ANY(array)" it cannot know there is a single value and walks the sort's index instead.
+    /// </summary>
+    protected static string OneOf(string column, string parameter, string[] values, DynamicParameters parameters, string type)
+    {
+        if (values.Length == 1)
+        {
+            parameters.Add(parameter, values[0]);
+            return $"{column} = @{parameter}::{type}";
+        }
+        parameters.Add(parameter, values);
+        return $"{column} = ANY(@{parameter}::{type}[])";
+    }
+
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     protected static partial Regex SlugPattern();
 }
@@ -95,8 +140,7 @@ internal sealed record ValuesFilter(string Name, string Description, string Colu
             return null;
         }
         error = null;
-        parameters.Add(Parameter, values.Distinct().ToArray());
-        return $"{Column} = ANY(@{Parameter})";
+        return OneOf(Column, Parameter, values.Distinct().ToArray(), parameters, "text");
     }
 }
 
@@ -117,8 +161,9 @@ internal sealed partial record CountryFilter(string Name, string Description, st
             return null;
         }
         error = null;
-        parameters.Add(Parameter, values.Select(v => v.ToUpperInvariant()).Distinct().ToArray());
-        return $"{Column} = ANY(@{Parameter})";
+        // The columns are char(2): the value is cast to it, so that their indexes serve (a text value would cast the
+        // column instead, and no index would).
+        return OneOf(Column, Parameter, values.Select(v => v.ToUpperInvariant()).Distinct().ToArray(), parameters, "bpchar");
     }
 }
 

@@ -50,7 +50,7 @@ internal sealed class RecommendationQueries(NpgsqlDataSource dataSource, Viewer 
             ListSpec.Id("r"),
             new SortSpec("title", "rt_sort_key(r.title)", "text", "Title (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("r"),
-            ListSpec.Relevance($"ts_rank(r.search, {ListSpec.SearchQuery})"),
+            ListSpec.Relevance("r", "recommendations"),
         ],
         [
             new ReferenceFilter("event", "Recommendations of an event (UUID or slug).",

@@ -18,7 +18,7 @@ public enum SearchHitType
 /// <summary>A resource that matches a search, best first.</summary>
 /// <param name="Type">What was found; its URL is /api/v1/{type}s/{id}.</param>
 /// <param name="Title">The event's or recommendation's title, the person's or institution's name.</param>
-/// <param name="Rank">Relevance (higher is better); comparable within one search only.</param>
+/// <param name="Rank">Relevance, higher first: 2 when the title or name matches, 1 for a match elsewhere (summary, body, bio, positions...).</param>
 public sealed record SearchHit(SearchHitType Type, Guid Id, string Slug, LocalizedText Title, float Rank);
 
 /// <summary>Source-generated serialization of the search contracts.</summary>

@@ -14,22 +14,22 @@ namespace RoundTable.Api.Search;
 internal sealed class SearchQueries(NpgsqlDataSource dataSource, Viewer viewer)
 {
     private static readonly string s_hits = $"""
-        (SELECT 'event' AS type, e.id, e.slug, e.title, e.updated_at, {EventQueries.List.SearchRank} AS rank
+        (SELECT 'event' AS type, e.id, e.slug, e.title, e.updated_at, ({EventQueries.List.SearchRank})::real AS rank
          FROM events e WHERE {EventQueries.List.SearchCondition} AND {EventQueries.ListBase}
          UNION ALL
-         SELECT 'speaker', sp.id, sp.slug, sp.full_name, sp.updated_at, {SpeakerQueries.List.SearchRank}
+         SELECT 'speaker', sp.id, sp.slug, sp.full_name, sp.updated_at, ({SpeakerQueries.List.SearchRank})::real
          FROM speakers sp WHERE {SpeakerQueries.List.SearchCondition} AND {SpeakerQueries.ListBase}
          UNION ALL
-         SELECT 'institution', i.id, i.slug, i.name, i.updated_at, {InstitutionQueries.List.SearchRank}
+         SELECT 'institution', i.id, i.slug, i.name, i.updated_at, ({InstitutionQueries.List.SearchRank})::real
          FROM institutions i WHERE {InstitutionQueries.List.SearchCondition} AND {InstitutionQueries.ListBase}
          UNION ALL
-         SELECT 'recommendation', r.id, r.slug, r.title, r.updated_at, {RecommendationQueries.List.SearchRank}
+         SELECT 'recommendation', r.id, r.slug, r.title, r.updated_at, ({RecommendationQueries.List.SearchRank})::real
          FROM recommendations r WHERE {RecommendationQueries.List.SearchCondition} AND {RecommendationQueries.ListBase}) h
         """;
 
     /// <summary>The search's parameters: q (required), type, sort (relevance only), paging.</summary>
     public static readonly ListSpec List = new("search result", "h",
-        [ListSpec.Relevance("h.rank")],
+        [new SortSpec("relevance", "h.rank", "integer", ListSpec.RelevanceDescription)],
         [new ValuesFilter("type", "Kinds of resource to find (comma-separated).", "h.type", ["event", "institution", "recommendation", "speaker"], "event")],
         "true",
         [],
@@ -41,7 +41,18 @@ internal sealed class SearchQueries(NpgsqlDataSource dataSource, Viewer viewer)
     public IAsyncEnumerable<SearchHitRow> StreamAsync(ListQuery query, CancellationToken ct) =>
         dataSource.StreamAsync<SearchHitRow>(viewer.Command(ListSql(query), query.Parameters, ct));
 
-    private static string ListSql(ListQuery query) => query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", s_hits, "true");
+    // A JSON page: each list's own tiers, walks and lookups (ListQuery.RankedSql), merged; an export: every hit, ordered.
+    private static readonly RankedSource[] s_sources =
+    [
+        new("SELECT 'event' AS type, e.id, e.slug, e.title, e.updated_at", "events e", EventQueries.ListBase, EventQueries.List),
+        new("SELECT 'speaker' AS type, sp.id, sp.slug, sp.full_name AS title, sp.updated_at", "speakers sp", SpeakerQueries.ListBase, SpeakerQueries.List),
+        new("SELECT 'institution' AS type, i.id, i.slug, i.name AS title, i.updated_at", "institutions i", InstitutionQueries.ListBase, InstitutionQueries.List),
+        new("SELECT 'recommendation' AS type, r.id, r.slug, r.title, r.updated_at", "recommendations r", RecommendationQueries.ListBase, RecommendationQueries.List),
+    ];
+
+    private static string ListSql(ListQuery query) => query.IsExport
+        ? query.Sql("SELECT h.type, h.id, h.slug, h.title, h.rank", s_hits, "true")
+        : query.RankedSql(s_sources, "SELECT h.type, h.id, h.slug, h.title, h.sort_key::real AS rank, h.sort_key", conditionsInSources: false);
 }
 
 internal sealed class SearchHitRow : IListRow

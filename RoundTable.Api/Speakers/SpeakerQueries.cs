@@ -29,7 +29,10 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
             ListSpec.Id("sp"),
             new SortSpec("name", "rt_sort_key(sp.full_name)", "text", "Full name (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("sp"),
-            ListSpec.Relevance(Rank),
+            ListSpec.Relevance("sp", "speakers", $"""
+                sp.search @@ {ListSpec.SearchQuery}
+                OR EXISTS (SELECT 1 FROM speaker_affiliations ma WHERE ma.speaker_id = sp.id AND ma.search @@ {ListSpec.SearchQuery})
+                """),
         ],
         [
             new ReferenceFilter("institution", "People affiliated with an institution (UUID or slug).", """
@@ -48,11 +51,6 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
                   UNION SELECT ma.speaker_id FROM speaker_affiliations ma WHERE ma.search @@ {ListSpec.SearchQuery})
         """,
         ["affiliations"]);
-
-    private const string Rank = $"""
-        ts_rank(sp.search, {ListSpec.SearchQuery}) + coalesce((SELECT max(ts_rank(ra.search, {ListSpec.SearchQuery}))
-                                                    FROM speaker_affiliations ra WHERE ra.speaker_id = sp.id), 0)
-        """;
 
     public Task<IReadOnlyList<SpeakerRow>> ListAsync(ListQuery query, CancellationToken ct) =>
         dataSource.QueryListAsync<SpeakerRow>(viewer.Command(ListSql(query), query.Parameters, ct));
