@@ -49,7 +49,7 @@ builder.Services.AddInstitutions();
 builder.Services.AddRecommendations();
 builder.Services.AddThemes();
 builder.Services.AddSources();
-builder.Services.AddSearch();
+builder.Services.AddSearch(builder.Configuration);
 builder.Services.AddChanges();
 builder.Services.AddApiKeys();
 builder.Services.AddSeeding();

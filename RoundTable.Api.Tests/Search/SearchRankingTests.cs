@@ -81,7 +81,8 @@ public sealed class SearchRankingTests : ApiTest
         }
         sql.Append(Recommendation(61, "scarce-body", """{"en": "Water"}""", """{"en": "Scarce water."}"""));
         sql.Append(Recommendation(62, "scarce-title", """{"en": "Scarce water"}""", """{"en": "Water."}"""));
-        await ExecuteSqlAsync(sql + "ANALYZE recommendations;");
+        // What the API's refresher (SearchStatistics) does every few minutes, at once.
+        await ExecuteSqlAsync(sql + "ANALYZE recommendations; REFRESH MATERIALIZED VIEW rt_common_lexemes;");
         Assert.True(await ScalarAsync<bool>("SELECT rt_common_term('ubiquitous', 'recommendations', 'search')"));
         Assert.True(await ScalarAsync<bool>("SELECT rt_common_term('ubiquitous', 'recommendations', 'search_title')"));
         Assert.False(await ScalarAsync<bool>("SELECT rt_common_term('scarce', 'recommendations', 'search')"));
@@ -101,5 +102,31 @@ public sealed class SearchRankingTests : ApiTest
         var (csv, _) = await GetTextAsync("/api/v1/recommendations.csv?q=ubiquitous");
         var exported = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[1]).ToList();
         Assert.Equal(expected, exported);
+    }
+
+    [Fact]
+    public async Task The_api_refreshes_the_statistics_its_search_plans_by()
+    {
+        await using var factory = CreateFactory(ConnectionString, settings: new Dictionary<string, string> { ["Search:StatisticsRefreshSeconds"] = "1" });
+        using var client = factory.CreateClient();
+        Assert.True(await WaitUntilReadyAsync(client, 30));
+        var sql = new System.Text.StringBuilder();
+        for (var n = 1; n <= 40; n++)
+        {
+            sql.Append(Recommendation(n, $"everywhere-{n}", """{"en": "Everywhere"}""", """{"en": "Plain."}"""));
+        }
+        await ExecuteSqlAsync(sql + "ANALYZE recommendations;");
+        Assert.False(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search_title')"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search_title')"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "the statistics were not refreshed");
+            await Task.Delay(200);
+        }
+        // Common in titles only: the other tier does not count it as common (walking for the few body matches would
+        // read the whole table), and a page of it is the title matches, in order.
+        Assert.True(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search')"));
+        Assert.False(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search', 'search_title')"));
+        Assert.Equal(Enumerable.Range(1, 40).Reverse().Select(n => $"everywhere-{n}"), await SlugsAsync("/api/v1/recommendations?q=everywhere", limit: 20));
     }
 }

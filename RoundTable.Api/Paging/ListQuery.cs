@@ -411,32 +411,41 @@ internal sealed partial class ListQuery
             Parameters.Add("after_id", after.Id);
         }
         var conditions = _conditions.Where(c => c != Spec.SearchCondition).ToList();
-        var branches = new List<string>();
-        foreach (var source in sources)
+        var outer = conditionsInSources ? "" : string.Concat(conditions.Select(c => "\n  AND " + c));
+        var alias = Spec.Alias;
+        var ctes = new List<string>();
+        var names = new List<string>();
+        foreach (var tier in new[] { 2, 1 })
         {
-            var tiers = source.Spec.Sorts.Single(s => s.Name == "relevance").Tiers!;
-            var alias = source.Spec.Alias;
-            var where = string.Join(" AND ", conditionsInSources ? conditions.Prepend(source.Where) : [source.Where]);
-            foreach (var (tier, walk, lookup, column) in new[]
+            if (afterTier is { } at && tier > at)
             {
-                (2, tiers.Title, tiers.Title, "search_title"),
-                (1, $"({tiers.RestWalk}) AND NOT ({tiers.Title})", $"({source.Spec.SearchCondition}) AND NOT ({tiers.Title})", "search"),
-            })
+                continue;
+            }
+            // The other matches are read only when the title matches did not fill the page: when nearly every match is
+            // a title match, walking for the few others would read the whole table.
+            var needed = tier == 1 && names.Count > 0 ? $" AND (SELECT count(*) FROM tier2) < {fetch}" : "";
+            var branches = new List<string>();
+            foreach (var source in sources)
             {
-                if (afterTier is { } at && tier > at)
-                {
-                    continue;
-                }
-                var keyset = afterTier == tier ? $" AND {alias}.id < @after_id" : "";
-                var head = $"{source.Select}, '{tier}'::text AS sort_key FROM {source.From} WHERE {where}";
-                var common = tiers.Common(column);
-                branches.Add($"({head}\n   AND {walk} AND {common}{keyset}\n   ORDER BY {alias}.id DESC LIMIT {fetch})");
+                var tiers = source.Spec.Sorts.Single(s => s.Name == "relevance").Tiers!;
+                var own = source.Spec.Alias;
+                var where = string.Join(" AND ", conditionsInSources ? conditions.Prepend(source.Where) : [source.Where]);
+                var (walk, lookup, common) = tier == 2
+                    ? (tiers.TitleWalk, tiers.Title, tiers.Common("search_title"))
+                    : ($"({tiers.RestWalk}) AND NOT {tiers.TitleWalk}", $"({source.Spec.SearchCondition}) AND NOT ({tiers.Title})",
+                        tiers.Common("search", except: "search_title"));
+                var keyset = afterTier == tier ? $" AND {own}.id < @after_id" : "";
+                var head = $"{source.Select}, '{tier}'::text AS sort_key FROM {source.From} WHERE {where}{needed}";
+                branches.Add($"({head}\n   AND {walk} AND {common}{keyset}\n   ORDER BY {own}.id DESC LIMIT {fetch})");
                 branches.Add($"(SELECT * FROM ({head}\n   AND {lookup} AND NOT {common}{keyset} OFFSET 0) b ORDER BY b.id DESC LIMIT {fetch})");
             }
+            names.Add($"tier{tier}");
+            ctes.Add($"tier{tier} AS MATERIALIZED (SELECT * FROM ({string.Join("\nUNION ALL\n", branches)}) {alias}\nWHERE true{outer}\n"
+                + $"ORDER BY {alias}.id DESC LIMIT {fetch})");
         }
-        var outer = conditionsInSources ? "" : string.Concat(conditions.Select(c => "\n  AND " + c));
-        return $"{outerSelect}\nFROM ({string.Join("\nUNION ALL\n", branches)}) {Spec.Alias}\nWHERE true{outer}\n"
-            + $"ORDER BY {Spec.Alias}.sort_key DESC, {Spec.Alias}.id DESC\nLIMIT {fetch}";
+        var tiersRead = string.Join(" UNION ALL ", names.Select(n => $"SELECT * FROM {n}"));
+        return $"WITH {string.Join(",\n", ctes)}\n{outerSelect}\nFROM ({tiersRead}) {alias}\n"
+            + $"ORDER BY {alias}.sort_key DESC, {alias}.id DESC\nLIMIT {fetch}";
     }
 
     /// <summary>

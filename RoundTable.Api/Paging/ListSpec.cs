@@ -50,7 +50,8 @@ internal sealed record ListSpec(
     public static SortSpec Relevance(string alias, string table, string? restWalk = null) =>
         new("relevance", $"(CASE WHEN {alias}.search_title @@ {SearchQuery} THEN 2 ELSE 1 END)", "integer", RelevanceDescription)
         {
-            Tiers = new RelevanceTiers(table, $"{alias}.search_title @@ {SearchQuery}", restWalk ?? $"{alias}.search @@ {SearchQuery}"),
+            Tiers = new RelevanceTiers(table, $"{alias}.search_title @@ {SearchQuery}", $"ts_match_vq({alias}.search_title, {SearchQuery})",
+                restWalk ?? $"ts_match_vq({alias}.search, {SearchQuery})"),
         };
 }
 
@@ -63,14 +64,17 @@ internal sealed record SortSpec(string Name, string Sql, string Cast, string Des
 
 /// <summary>
 /// The two tiers of a relevance order over <paramref name="Table"/>: <paramref name="Title"/> matches, then the other
-/// matches (<paramref name="RestWalk"/>, checked row by row). A page of a tier is either a walk of the table in id
-/// order that stops after a page of matches (when the word is common in the tier's column, so a page is near), or
-/// the GIN index's matches sorted (when it is rare, so they are few); <see cref="Common"/> says which, per statement,
-/// from the column's statistics.
+/// matches. A page of a tier is either a walk of the table in id order that stops after a page of matches (when the
+/// word is common in the tier's column, so a page is near), or the GIN index's matches sorted (when it is rare, so
+/// they are few); <see cref="Common"/> says which, per statement, from the column's statistics. The walk's conditions
+/// (<paramref name="TitleWalk"/>, <paramref name="RestWalk"/>) call ts_match_vq, the function behind @@, which no
+/// index serves: otherwise a generic plan that guesses few matches may still prefer the index and sort every match.
 /// </summary>
-internal sealed record RelevanceTiers(string Table, string Title, string RestWalk)
+internal sealed record RelevanceTiers(string Table, string Title, string TitleWalk, string RestWalk)
 {
-    public string Common(string column) => $"(SELECT public.rt_common_term(@q, '{Table}', '{column}'))";
+    /// <summary>Whether q is common in <paramref name="column"/> (less its matches in <paramref name="except"/>, whose lexemes it also holds).</summary>
+    public string Common(string column, string? except = null) =>
+        $"(SELECT public.rt_common_term(@q, '{Table}', '{column}'{(except is null ? "" : $", '{except}'")}))";
 }
 
 /// <summary>

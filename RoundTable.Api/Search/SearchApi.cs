@@ -10,7 +10,9 @@ namespace RoundTable.Api.Search;
 /// <summary>One search over events, speakers, institutions and recommendations, best first.</summary>
 internal static class SearchApi
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services
+    public static IServiceCollection AddSearch(this IServiceCollection services, IConfiguration configuration) => services
+        .Configure<SearchOptions>(configuration.GetSection(SearchOptions.Section))
+        .AddHostedService<SearchStatistics>()
         .AddSingleton<SearchQueries>()
         .AddJsonContext(SearchJsonContext.Default);
 

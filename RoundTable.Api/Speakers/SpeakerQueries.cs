@@ -30,8 +30,8 @@ internal sealed class SpeakerQueries(NpgsqlDataSource dataSource, Viewer viewer)
             new SortSpec("name", "rt_sort_key(sp.full_name)", "text", "Full name (English, else the first language), case-insensitive."),
             ListSpec.UpdatedAt("sp"),
             ListSpec.Relevance("sp", "speakers", $"""
-                sp.search @@ {ListSpec.SearchQuery}
-                OR EXISTS (SELECT 1 FROM speaker_affiliations ma WHERE ma.speaker_id = sp.id AND ma.search @@ {ListSpec.SearchQuery})
+                ts_match_vq(sp.search, {ListSpec.SearchQuery})
+                OR EXISTS (SELECT 1 FROM speaker_affiliations ma WHERE ma.speaker_id = sp.id AND ts_match_vq(ma.search, {ListSpec.SearchQuery}))
                 """),
         ],
         [
