@@ -8,7 +8,8 @@ CREATE MATERIALIZED VIEW rt_common_lexemes AS
 SELECT s.tablename::text AS table_name, s.attname::text AS column_name, e.lexeme, e.frequency
 FROM pg_catalog.pg_stats s,
      unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, frequency)
-WHERE s.schemaname = current_schema() AND s.attname IN ('search', 'search_title') AND e.lexeme IS NOT NULL;
+-- The schema by name: PostgreSQL 17 refreshes a materialized view with a search_path of pg_catalog only.
+WHERE s.schemaname = 'public' AND s.attname IN ('search', 'search_title') AND e.lexeme IS NOT NULL;
 
 -- Unique, so that it can be refreshed concurrently (reads go on meanwhile).
 CREATE UNIQUE INDEX rt_common_lexemes_key ON rt_common_lexemes (table_name, column_name, lexeme);

@@ -116,7 +116,6 @@ public sealed class SearchRankingTests : ApiTest
             sql.Append(Recommendation(n, $"everywhere-{n}", """{"en": "Everywhere"}""", """{"en": "Plain."}"""));
         }
         await ExecuteSqlAsync(sql + "ANALYZE recommendations;");
-        Assert.False(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search_title')"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search_title')"))
         {
@@ -128,5 +127,26 @@ public sealed class SearchRankingTests : ApiTest
         Assert.True(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search')"));
         Assert.False(await ScalarAsync<bool>("SELECT rt_common_term('everywhere', 'recommendations', 'search', 'search_title')"));
         Assert.Equal(Enumerable.Range(1, 40).Reverse().Select(n => $"everywhere-{n}"), await SlugsAsync("/api/v1/recommendations?q=everywhere", limit: 20));
+    }
+
+    [Fact]
+    public async Task A_merged_search_filters_each_list_before_its_page_is_cut()
+    {
+        // 30 title matches, the oldest updated today and the others long ago: updated_since must find the old one
+        // even though a page of the newest matches holds none that qualify.
+        var sql = new System.Text.StringBuilder();
+        for (var n = 1; n <= 30; n++)
+        {
+            sql.Append($$"""
+                INSERT INTO recommendations (id, slug, event_id, title, body, updated_at)
+                VALUES ('01900000-0000-7000-8000-{{n:D12}}', 'kelvin-{{n}}', {{RoundTableId}}, '{"en": "Kelvin scale"}', '{"en": "Plain."}',
+                        {{(n == 1 ? "now()" : "'2020-01-01'")}});
+                """);
+        }
+        await ExecuteSqlAsync(sql + "ANALYZE recommendations; REFRESH MATERIALIZED VIEW rt_common_lexemes;");
+        var since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var hits = await WalkAsync<SearchHitDto>($"/api/v1/search?q=kelvin&updated_since={since}", 5);
+        Assert.Equal(["kelvin-1"], hits.Select(h => h.Slug));
+        Assert.Equal(["kelvin-1"], await SlugsAsync($"/api/v1/recommendations?q=kelvin&updated_since={since}", limit: 5));
     }
 }

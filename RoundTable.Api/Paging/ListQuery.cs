@@ -436,11 +436,13 @@ internal sealed partial class ListQuery
                         tiers.Common("search", except: "search_title"));
                 var keyset = afterTier == tier ? $" AND {own}.id < @after_id" : "";
                 var head = $"{source.Select}, '{tier}'::text AS sort_key FROM {source.From} WHERE {where}{needed}";
-                branches.Add($"({head}\n   AND {walk} AND {common}{keyset}\n   ORDER BY {own}.id DESC LIMIT {fetch})");
-                branches.Add($"(SELECT * FROM ({head}\n   AND {lookup} AND NOT {common}{keyset} OFFSET 0) b ORDER BY b.id DESC LIMIT {fetch})");
+                // A merged search's filters (type, updated_since) apply to each branch's rows before its LIMIT: applied
+                // after it, a page of the newest matches could filter down to nothing while older ones qualify.
+                branches.Add($"(SELECT * FROM ({head}\n   AND {walk} AND {common}{keyset}) {alias}\n   WHERE true{outer} ORDER BY {alias}.id DESC LIMIT {fetch})");
+                branches.Add($"(SELECT * FROM ({head}\n   AND {lookup} AND NOT {common}{keyset} OFFSET 0) {alias}\n   WHERE true{outer} ORDER BY {alias}.id DESC LIMIT {fetch})");
             }
             names.Add($"tier{tier}");
-            ctes.Add($"tier{tier} AS MATERIALIZED (SELECT * FROM ({string.Join("\nUNION ALL\n", branches)}) {alias}\nWHERE true{outer}\n"
+            ctes.Add($"tier{tier} AS MATERIALIZED (SELECT * FROM ({string.Join("\nUNION ALL\n", branches)}) {alias}\n"
                 + $"ORDER BY {alias}.id DESC LIMIT {fetch})");
         }
         var tiersRead = string.Join(" UNION ALL ", names.Select(n => $"SELECT * FROM {n}"));

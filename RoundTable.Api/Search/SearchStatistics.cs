@@ -31,28 +31,36 @@ internal sealed class SearchStatistics(
         {
             return;
         }
-        using var timer = new PeriodicTimer(every);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // Once as soon as the database is prepared (a database migrated before its data was loaded has none),
+            // then on the timer.
+            while (!preparation.Prepared)
             {
-                if (!preparation.Prepared)
-                {
-                    continue;
-                }
-                try
-                {
-                    await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                    await connection.ExecuteAsync(new CommandDefinition(RefreshSql, commandTimeout: 60, cancellationToken: stoppingToken));
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning("The search statistics were not refreshed ({Error}); searches keep the plans they have.", e.GetType().Name);
-                }
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
+            using var timer = new PeriodicTimer(every);
+            do
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql, commandTimeout: 60, cancellationToken: ct));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("The search statistics were not refreshed ({Error}); searches keep the plans they have.", e.GetType().Name);
         }
     }
 }
