@@ -18,6 +18,17 @@ public sealed class IdempotencyTests : WriteApiTest
         return await Client.SendAsync(request);
     }
 
+    /// <summary>A quote added to the round table with IITU's key, If-Match "1" and <paramref name="idempotencyKey"/>.</summary>
+    private async Task<HttpResponseMessage> PostQuoteAsync(string idempotencyKey, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{RoundTable}/quotes");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IituKey);
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        request.Content = System.Net.Http.Json.JsonContent.Create(new { speaker = "kilkon-ko", text = new { en = text } });
+        return await Client.SendAsync(request);
+    }
+
     private Task<long> CountAsync(string slug) => ScalarAsync<long>($"SELECT count(*) FROM events WHERE slug = '{slug}'");
 
     [Fact]
@@ -144,15 +155,7 @@ public sealed class IdempotencyTests : WriteApiTest
         Assert.All(posts, post => Assert.Contains(post["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key"));
 
         // A relation POST replayed: one quote, the same answer twice.
-        async Task<HttpResponseMessage> SendQuoteAsync()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{RoundTable}/quotes");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IituKey);
-            request.Headers.Add("Idempotency-Key", "quote-once");
-            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-            request.Content = System.Net.Http.Json.JsonContent.Create(new { speaker = "kilkon-ko", text = new { en = "Once." } });
-            return await Client.SendAsync(request);
-        }
+        Task<HttpResponseMessage> SendQuoteAsync() => PostQuoteAsync("quote-once", "Once.");
         using var first = await SendQuoteAsync();
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         using var again = await SendQuoteAsync();
@@ -215,15 +218,7 @@ public sealed class IdempotencyTests : WriteApiTest
     [Fact]
     public async Task A_relation_entry_whose_answer_was_lost_is_answered_from_its_parent_without_a_stale_if_match()
     {
-        async Task<HttpResponseMessage> AddQuoteAsync()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{RoundTable}/quotes");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IituKey);
-            request.Headers.Add("Idempotency-Key", "lost-quote");
-            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-            request.Content = System.Net.Http.Json.JsonContent.Create(new { speaker = "kilkon-ko", text = new { en = "Said once." } });
-            return await Client.SendAsync(request);
-        }
+        Task<HttpResponseMessage> AddQuoteAsync() => PostQuoteAsync("lost-quote", "Said once.");
         await LoseAnswersAsync(async () =>
         {
             using var first = await AddQuoteAsync();
