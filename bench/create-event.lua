@@ -19,8 +19,10 @@ request = function()
     '{"slug":"%s","title":{"en":"Benchmark seminar","ru":"Семинар"},"kind":"seminar","status":"scheduled",' ..
     '"startDate":"2025-03-01","endDate":"2025-03-01","country":"KZ",' ..
     '"organizers":[{"institution":"institution-0","role":"organizer"}]}', slug)
+  -- As a partner's script writes: each create with its own Idempotency-Key (the write ceiling runs its statements too).
   return wrk.format("POST", nil, {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer __KEY__",
+    ["Idempotency-Key"] = slug,
   }, body)
 end

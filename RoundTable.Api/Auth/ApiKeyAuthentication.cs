@@ -24,7 +24,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
 
     // A key of a deleted institution no longer works.
-    private const string ActiveSql = """
+    internal const string ActiveSql = """
         SELECT k.id, k.name, k.role, k.institution_id FROM api_keys k LEFT JOIN institutions i ON i.id = k.institution_id
         WHERE k.key_hash = @Hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
           AND i.deleted_at IS NULL

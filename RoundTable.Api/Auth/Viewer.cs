@@ -33,6 +33,9 @@ internal sealed class Viewer(IHttpContextAccessor accessor)
     /// <summary><paramref name="sql"/> as an anonymous reader runs it (see <see cref="Command"/>).</summary>
     public static string Anonymous(string sql) => WithConstants(sql, isAdmin: false, noInstitution: true);
 
+    /// <summary><paramref name="sql"/> as an admin key runs it (bench/ uses it for the write ceiling).</summary>
+    internal static string Admin(string sql) => WithConstants(sql, isAdmin: true, noInstitution: true);
+
     private static string WithConstants(string sql, bool isAdmin, bool noInstitution)
     {
         var text = sql.Replace(AdminParameter, isAdmin ? "true" : "false", StringComparison.Ordinal);

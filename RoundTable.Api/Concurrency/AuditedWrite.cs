@@ -53,7 +53,7 @@ internal sealed class AuditedWrite : IAsyncDisposable
     public const string Conditional =
         "WHERE id = @Id AND deleted_at IS NULL AND (@Expected::bigint IS NULL OR version = @Expected::bigint) RETURNING version";
 
-    private const string AuditSql = """
+    internal const string AuditSql = """
         INSERT INTO audit_log (key_id, operation, resource_type, resource_id, version_before, version_after)
         VALUES (@KeyId, @Operation, @ResourceType, @ResourceId, @VersionBefore, @VersionAfter)
         """;
@@ -107,9 +107,12 @@ internal sealed class AuditedWrite : IAsyncDisposable
         {
             return true;
         }
-        var live = await QueryAsync<Guid>($"SELECT id FROM {table} WHERE id = ANY(@Ids) AND deleted_at IS NULL ORDER BY id FOR SHARE", new { Ids = wanted });
+        var live = await QueryAsync<Guid>(LockLiveSql(table), new { Ids = wanted });
         return live.Count == wanted.Length;
     }
+
+    internal static string LockLiveSql(string table) =>
+        $"SELECT id FROM {table} WHERE id = ANY(@Ids) AND deleted_at IS NULL ORDER BY id FOR SHARE";
 
     /// <summary>What a write answers when <see cref="LockLiveAsync"/> found a reference gone.</summary>
     public static WriteResult ReferenceGone => WriteResult.Conflict("Something this request refers to was deleted while it ran: read it again and retry.");

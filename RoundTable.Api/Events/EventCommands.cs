@@ -19,7 +19,7 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
         """,
         "A partner key changes only events its institution organizes or co-organizes.");
 
-    private const string InsertSql = """
+    internal const string InsertSql = """
         INSERT INTO events (slug, title, kind, status, start_date, end_date, starts_at, ends_at, time_zone, venue, city,
                             country, summary, source_url, published, created_by_key_id)
         VALUES (@Slug, @Title, @Kind, @Status, @StartDate, @EndDate, @StartsAt, @EndsAt, @TimeZone, @Venue, @City,
@@ -27,7 +27,7 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
         RETURNING id, version
         """;
 
-    private const string InsertOrganizersSql = """
+    internal const string InsertOrganizersSql = """
         INSERT INTO event_organizers (event_id, institution_id, role)
         SELECT @EventId, o.institution_id, o.role FROM unnest(@Institutions, @Roles) AS o (institution_id, role)
         """;

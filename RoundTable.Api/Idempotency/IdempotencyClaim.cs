@@ -11,7 +11,7 @@ namespace RoundTable.Api.Idempotency;
 /// </summary>
 internal sealed class IdempotencyClaim(Guid keyId, string key)
 {
-    private const string RecordSql = """
+    internal const string RecordSql = """
         UPDATE idempotency_keys SET written_id = @Id, written_at = now()
         WHERE api_key_id = @KeyId AND idempotency_key = @Key AND written_id IS NULL
         """;

@@ -39,7 +39,7 @@ internal sealed class IdempotencyFilter(
     // Forgets expired keys (all of them: the created_at index keeps it cheap) and a claim whose request died
     // without an answer and without a write (still unfinished after 30 s: three times a request's deadline), then
     // claims the key. A claim whose write committed is kept for the retention: its retry answers from the resource.
-    private const string ClaimSql = """
+    internal const string ClaimSql = """
         DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => @Hours);
         DELETE FROM idempotency_keys
         WHERE api_key_id = @KeyId AND idempotency_key = @Key AND status_code IS NULL AND written_id IS NULL
@@ -54,7 +54,7 @@ internal sealed class IdempotencyFilter(
         WHERE api_key_id = @KeyId AND idempotency_key = @Key
         """;
 
-    private const string CompleteSql = """
+    internal const string CompleteSql = """
         UPDATE idempotency_keys SET status_code = @Status, response_body = @Body, location = @Location, etag = @ETag,
             content_language = @ContentLanguage
         WHERE api_key_id = @KeyId AND idempotency_key = @Key

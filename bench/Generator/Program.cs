@@ -11,6 +11,14 @@ using NpgsqlTypes;
 // And, for the database ceiling (bench/run.sh), the SQL of GET /events/{id} as an anonymous reader runs it, as a
 // pgbench script whose id is a parameter, as the API binds it (pgbench -M prepared -D id=...):
 //   dotnet run -- --print-event-sql
+// And, for the write ceiling, every statement the API runs for POST /api/v1/events with an API key and an
+// Idempotency-Key, in its order and transaction, as a pgbench script (see CreateCeiling.Script):
+//   dotnet run -- --print-create-sql
+if (args is ["--print-create-sql"])
+{
+    Console.Write(CreateCeiling.Script());
+    return 0;
+}
 if (args is ["--print-event-sql"])
 {
     Console.WriteLine(RoundTable.Api.Auth.Viewer.Anonymous(RoundTable.Api.Events.EventQueries.Details.ById)
