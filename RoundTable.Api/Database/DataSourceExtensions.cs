@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Polly;
+using RoundTable.Api.Json;
 using Polly.Retry;
 using RoundTable.Api.Errors;
 
@@ -102,6 +103,17 @@ internal static class DataSourceExtensions
         {
             yield return row;
         }
+    }
+
+    /// <summary>
+    /// A document the statement builds as JSON text (one row, one column; none when nothing matched), read into
+    /// <typeparamref name="T"/> with <see cref="StoredJson"/>.
+    /// </summary>
+    public static async Task<T?> QueryDocumentAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
+        where T : class
+    {
+        var text = await ReadAsync(dataSource, command, (connection, c) => connection.ExecuteScalarAsync<string?>(c));
+        return text is null ? null : System.Text.Json.JsonSerializer.Deserialize<T>(text, StoredJson.Options);
     }
 
     /// <summary>

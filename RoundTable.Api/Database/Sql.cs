@@ -6,6 +6,14 @@ internal static class Sql
     // The columns of an embedded reference under the aliases every query uses (i: institutions, sp: speakers,
     // e: events, s: sources), named so that Dapper fills the matching row properties (InstitutionId, SpeakerSlug...).
 
+    /// <summary>
+    /// A timestamptz as JSON in UTC, to the microsecond, whatever the session's time zone: what Npgsql reads from the
+    /// column, so that a document built in the database reads back as the same instant with the same offset. (The
+    /// colons are quoted: pgbench, which runs these statements in bench/, would take ":MI" for one of its variables.)
+    /// </summary>
+    public static string JsonInstant(string column) =>
+        $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24\":\"MI\":\"SS.US\"Z\"')";
+
     public const string InstitutionRef =
         "i.id AS institution_id, i.slug AS institution_slug, i.name AS institution_name, i.short_name AS institution_short_name";
 

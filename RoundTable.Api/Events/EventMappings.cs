@@ -17,8 +17,6 @@ internal sealed class EventMappings : IRegister
         config.AddSnakeCaseEnum<EventKind>().AddSnakeCaseEnum<EventStatus>().AddSnakeCaseEnum<OrganizerRole>()
             .AddSnakeCaseEnum<ParticipantRole>().AddSnakeCaseEnum<AcknowledgementKind>();
         config.NewConfig<EventRow, EventSummary>();
-        config.NewConfig<EventRow, EventResponse>()
-            .Ignore(d => d.Organizers, d => d.Participants, d => d.Quotes, d => d.Acknowledgements, d => d.Recommendations);
         config.NewConfig<EventOrganizerRow, EventOrganizerResponse>()
             .Map(d => d.Institution, s => new InstitutionRef(s.InstitutionId, s.InstitutionSlug, s.InstitutionName, s.InstitutionShortName));
         config.NewConfig<EventParticipantRow, EventParticipantResponse>()
@@ -29,8 +27,6 @@ internal sealed class EventMappings : IRegister
             .Map(d => d.Slug, s => s.InstitutionSlug)
             .Map(d => d.Name, s => s.InstitutionName)
             .Map(d => d.ShortName, s => s.InstitutionShortName);
-        config.NewConfig<EventQuoteRow, EventQuoteResponse>()
-            .Map(d => d.Speaker, s => new SpeakerRef(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific));
         // A request fills the writable columns of a row; the server-owned ones stay default and are not written.
         config.NewConfig<EventWriteRequest, EventRow>()
             .Map(d => d.Kind, s => SnakeCaseEnum<EventKind>.ToName(s.Kind!.Value))
@@ -45,20 +41,7 @@ internal sealed class EventMappings : IRegister
             .Map(d => d.Status, s => SnakeCaseEnum<EventStatus>.Parse(s.Status))
             .Map(d => d.StartsAt, s => s.StartsAt == null ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(s.StartsAt.Value, DateTimeKind.Utc)))
             .Map(d => d.EndsAt, s => s.EndsAt == null ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(s.EndsAt.Value, DateTimeKind.Utc)));
-        config.NewConfig<EventAcknowledgementRow, EventAcknowledgementResponse>()
-            .Map(d => d.From, s => new InstitutionRef(s.InstitutionId, s.InstitutionSlug, s.InstitutionName, s.InstitutionShortName))
-            .Map(d => d.To, s => new SpeakerRef(s.SpeakerId, s.SpeakerSlug, s.SpeakerFullName, s.SpeakerHonorific));
     }
-
-    public static EventResponse ToResponse(EventDetails details) =>
-        details.Event.Map<EventResponse>() with
-        {
-            Organizers = details.Organizers.Select(o => o.Map<EventOrganizerResponse>()).ToList(),
-            Participants = ToParticipants(details.Participants, details.ParticipantInstitutions),
-            Quotes = details.Quotes.Select(q => q.Map<EventQuoteResponse>()).ToList(),
-            Acknowledgements = details.Acknowledgements.Select(a => a.Map<EventAcknowledgementResponse>()).ToList(),
-            Recommendations = details.Recommendations.Select(r => r.Map<RecommendationSummary>()).ToList(),
-        };
 
     public static List<EventParticipantResponse> ToParticipants(
         IReadOnlyList<EventParticipantRow> participants, IReadOnlyList<ParticipantInstitutionRow> institutions)

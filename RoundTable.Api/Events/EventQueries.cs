@@ -115,55 +115,52 @@ internal sealed class EventQueries(NpgsqlDataSource dataSource, Viewer viewer)
         FROM recommendations r
         """;
 
+    private const string InstitutionJson = "json_build_object('id', i.id, 'slug', i.slug, 'name', i.name, 'shortName', i.short_name)";
+    private const string SpeakerJson = "json_build_object('id', sp.id, 'slug', sp.slug, 'fullName', sp.full_name, 'honorific', sp.honorific)";
+
     /// <summary>
-    /// The SQL of GET /events/{idOrSlug}: the event and each of its relations as the result sets of one batch, one
-    /// round trip (bench/ runs it as the database ceiling of the read).
+    /// The SQL of GET /events/{idOrSlug}: the event with everything that happened at it, built as one JSON document (the
+    /// shape of <see cref="EventResponse"/>, every language of each text) by one statement. The API reads it into the
+    /// response and writes it as every other answer (languages, ETag, JSON-LD). One statement, one plan and one value to
+    /// read, where seven result sets cost the API more than the database (docs/benchmarks.md); bench/ runs it as one
+    /// way of the read ceiling. Relations keep the order of their own lists.
     /// </summary>
-    internal static readonly KeyedSql Details = new($"""
-        SELECT {SummaryColumns}, e.venue, e.summary, e.source_url, {Sql.Source}
+    internal static readonly KeyedSql Document = new($"""
+        SELECT json_build_object(
+          'id', e.id, 'slug', e.slug, 'title', e.title, 'kind', e.kind, 'status', e.status,
+          'startDate', e.start_date, 'endDate', e.end_date,
+          'startsAt', {Sql.JsonInstant("e.starts_at")}, 'endsAt', {Sql.JsonInstant("e.ends_at")}, 'timeZone', e.time_zone,
+          'venue', e.venue, 'city', e.city, 'country', e.country, 'summary', e.summary, 'sourceUrl', e.source_url,
+          'source', CASE WHEN s.id IS NOT NULL THEN json_build_object('slug', s.slug, 'title', s.title, 'publisher', s.publisher,
+                                                                     'url', s.url, 'publishedOn', s.published_on, 'citation', s.citation) END,
+          'organizers', (SELECT coalesce(json_agg(json_build_object('id', o.id, 'institution', {InstitutionJson}, 'role', o.role)
+                                                  ORDER BY array_position(ARRAY['organizer', 'co_organizer', 'partner'], o.role), o.id), '[]')
+                         FROM event_organizers o JOIN institutions i ON i.id = o.institution_id WHERE o.event_id = e.id),
+          'participants', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'speaker', {SpeakerJson}, 'role', p.role,
+                              'institutions', (SELECT coalesce(json_agg({InstitutionJson} ORDER BY pi.created_at, i.id), '[]')
+                                               FROM event_participant_institutions pi JOIN institutions i ON i.id = pi.institution_id
+                                               WHERE pi.participant_id = p.id)) ORDER BY p.id), '[]')
+                           FROM event_participants p JOIN speakers sp ON sp.id = p.speaker_id WHERE p.event_id = e.id),
+          'quotes', (SELECT coalesce(json_agg(json_build_object('id', q.id, 'speaker', {SpeakerJson}, 'text', q.text) ORDER BY q.id), '[]')
+                     FROM event_quotes q JOIN speakers sp ON sp.id = q.speaker_id WHERE q.event_id = e.id),
+          'acknowledgements', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'from', {InstitutionJson}, 'to', {SpeakerJson},
+                                                                          'kind', a.kind, 'description', a.description) ORDER BY a.id), '[]')
+                               FROM event_acknowledgements a JOIN institutions i ON i.id = a.from_institution_id
+                                    JOIN speakers sp ON sp.id = a.to_speaker_id WHERE a.event_id = e.id),
+          'recommendations', (SELECT coalesce(json_agg(json_build_object('id', r.id, 'slug', r.slug, 'eventId', r.event_id,
+                                  'title', r.title, 'status', r.status, 'themes', {RecommendationQueries.ThemeSlugs},
+                                  'createdAt', {Sql.JsonInstant("r.created_at")}, 'updatedAt', {Sql.JsonInstant("r.updated_at")},
+                                  'version', r.version) ORDER BY r.id), '[]')
+                              FROM recommendations r WHERE r.event_id = e.id AND r.deleted_at IS NULL),
+          'published', e.published, 'createdAt', {Sql.JsonInstant("e.created_at")}, 'updatedAt', {Sql.JsonInstant("e.updated_at")},
+          'version', e.version)::text
         FROM events e LEFT JOIN sources s ON s.id = e.source_id
-        WHERE {s_keyFilter};
-
-        {OrganizersSelect}
         WHERE {s_keyFilter}
-        ORDER BY array_position(ARRAY['organizer', 'co_organizer', 'partner'], o.role), o.id;
-
-        {ParticipantsSelect}
-        WHERE {s_keyFilter}
-        ORDER BY p.id;
-
-        {ParticipantInstitutionsSelect}
-        WHERE {s_keyFilter}
-        ORDER BY pi.participant_id, pi.created_at, i.id;
-
-        SELECT q.id, q.text, {Sql.SpeakerRef}
-        FROM event_quotes q JOIN events e ON e.id = q.event_id JOIN speakers sp ON sp.id = q.speaker_id
-        WHERE {s_keyFilter}
-        ORDER BY q.id;
-
-        SELECT a.id, a.kind, a.description, {Sql.InstitutionRef}, {Sql.SpeakerRef}
-        FROM event_acknowledgements a JOIN events e ON e.id = a.event_id
-             JOIN institutions i ON i.id = a.from_institution_id JOIN speakers sp ON sp.id = a.to_speaker_id
-        WHERE {s_keyFilter}
-        ORDER BY a.id;
-
-        {RecommendationsSelect}
-        JOIN events e ON e.id = r.event_id
-        WHERE {s_keyFilter} AND r.deleted_at IS NULL
-        ORDER BY r.id;
         """);
 
     /// <summary>An event with everything that happened at it.</summary>
-    public Task<EventDetails?> GetAsync(ResourceKey key, CancellationToken ct) =>
-        dataSource.QueryDetailsAsync<EventRow, EventDetails>(viewer.Command(Details.For(key), new { key.Id, key.Slug }, ct),
-            async (row, grid) => new EventDetails(
-                row,
-                (await grid.ReadAsync<EventOrganizerRow>()).AsList(),
-                (await grid.ReadAsync<EventParticipantRow>()).AsList(),
-                (await grid.ReadAsync<ParticipantInstitutionRow>()).AsList(),
-                (await grid.ReadAsync<EventQuoteRow>()).AsList(),
-                (await grid.ReadAsync<EventAcknowledgementRow>()).AsList(),
-                (await grid.ReadAsync<RecommendationRow>()).AsList()));
+    public Task<EventResponse?> GetAsync(ResourceKey key, CancellationToken ct) =>
+        dataSource.QueryDocumentAsync<EventResponse>(viewer.Command(Document.For(key), new { key.Id, key.Slug }, ct));
 
     private static readonly string s_organizersPageSql = $"""
         {OrganizersSelect}
@@ -347,42 +344,7 @@ internal sealed class ParticipantInstitutionRow
     public LocalizedText? InstitutionShortName { get; set; }
 }
 
-internal sealed class EventQuoteRow
-{
-    public Guid Id { get; set; }
-    public LocalizedText Text { get; set; } = [];
-    public Guid SpeakerId { get; set; }
-    public string SpeakerSlug { get; set; } = "";
-    public LocalizedText SpeakerFullName { get; set; } = [];
-    public LocalizedText? SpeakerHonorific { get; set; }
-}
-
-internal sealed class EventAcknowledgementRow
-{
-    public Guid Id { get; set; }
-    public string Kind { get; set; } = "";
-    public LocalizedText? Description { get; set; }
-    public Guid InstitutionId { get; set; }
-    public string InstitutionSlug { get; set; } = "";
-    public LocalizedText InstitutionName { get; set; } = [];
-    public LocalizedText? InstitutionShortName { get; set; }
-    public Guid SpeakerId { get; set; }
-    public string SpeakerSlug { get; set; } = "";
-    public LocalizedText SpeakerFullName { get; set; } = [];
-    public LocalizedText? SpeakerHonorific { get; set; }
-}
-
 internal sealed record ParticipantWithInstitutions(EventParticipantRow Participant, IReadOnlyList<ParticipantInstitutionRow> Institutions);
-
-/// <summary>An event with its relations, read in one round trip.</summary>
-internal sealed record EventDetails(
-    EventRow Event,
-    IReadOnlyList<EventOrganizerRow> Organizers,
-    IReadOnlyList<EventParticipantRow> Participants,
-    IReadOnlyList<ParticipantInstitutionRow> ParticipantInstitutions,
-    IReadOnlyList<EventQuoteRow> Quotes,
-    IReadOnlyList<EventAcknowledgementRow> Acknowledgements,
-    IReadOnlyList<RecommendationRow> Recommendations);
 
 /// <summary>The relations of a page of events (null where not included).</summary>
 internal sealed record EventIncludes(

@@ -26,7 +26,7 @@ internal sealed record EventServices(EventQueries Queries, EventCommands Command
 {
     /// <summary>An event as a write leaves it, for the answer (null when the caller can no longer see it).</summary>
     public async Task<EventResponse?> ReadAsync(Guid id, CancellationToken ct) =>
-        await Queries.GetAsync(new ResourceKey(id, null), ct) is { } details ? EventMappings.ToResponse(details) : null;
+        await Queries.GetAsync(new ResourceKey(id, null), ct);
 }
 
 /// <summary>
@@ -179,11 +179,10 @@ internal static class EventsApi
         {
             return problem!;
         }
-        if (await queries.GetAsync(key, ct) is not { } details)
+        if (await queries.GetAsync(key, ct) is not { } ev)
         {
             return Problems.NotFound(Resource, idOrSlug);
         }
-        var ev = EventMappings.ToResponse(details);
         context.SetETag(ev.Version);
         return JsonLd.IsWanted(context.Request) ? JsonLd.Of(ev, context.Request) : TypedResults.Ok(ev);
     }

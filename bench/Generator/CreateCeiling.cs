@@ -53,8 +53,8 @@ internal static partial class CreateCeiling
         });
         Statement(text, IdempotencyClaim.RecordSql, new() { ["Id"] = ":id", ["KeyId"] = ":key_id", ["Key"] = ":n" });
         text.AppendLine("COMMIT;");
-        // The answer: the event read back in one batch, then kept against the key.
-        Pipeline(text, Viewer.Admin(EventQueries.Details.ById), new() { ["Id"] = ":id" });
+        // The answer: the event read back (one statement), then kept against the key.
+        Statement(text, Viewer.Admin(EventQueries.Document.ById), new() { ["Id"] = ":id" });
         Statement(text, IdempotencyFilter.CompleteSql, new()
         {
             ["Status"] = "201", ["Body"] = ":body", ["Location"] = "('/api/v1/events/' || :id::text)", ["ETag"] = "'\"1.0123456789abcdef0123\"'",

@@ -21,7 +21,7 @@ if (args is ["--print-create-sql"])
 }
 if (args is ["--print-event-sql"])
 {
-    Console.WriteLine(RoundTable.Api.Auth.Viewer.Anonymous(RoundTable.Api.Events.EventQueries.Details.ById)
+    Console.WriteLine(RoundTable.Api.Auth.Viewer.Anonymous(RoundTable.Api.Events.EventQueries.Document.ById)
         .Replace("@Id::uuid", "(:id)::uuid", StringComparison.Ordinal));
     return 0;
 }
