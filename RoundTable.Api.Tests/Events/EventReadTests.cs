@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RoundTable.Api.Tests.Infrastructure;
 
 namespace RoundTable.Api.Tests.Events;
@@ -186,4 +187,38 @@ public sealed class EventReadTests : ApiTest
     {
         AssertFieldError(await GetProblemAsync("/api/v1/events/" + new string('a', 101), 400), "idOrSlug");
     }
+    // The document is built as JSON in the database in one statement; each relation's own list still reads rows. Both
+    // must say the same thing about every relation, in every language and in the response language (fallbacks).
+    [Theory]
+    [InlineData("?lang=*")]
+    [InlineData("?lang=ko")]
+    [InlineData("")]
+    public async Task An_event_shows_each_relation_exactly_as_its_own_list_does(string lang)
+    {
+        var ev = await GetJsonAsync(RoundTable + lang);
+        foreach (var relation in new[] { "organizers", "participants", "recommendations" })
+        {
+            var listed = await GetJsonAsync($"{RoundTable}/{relation}{(lang.Length == 0 ? "?" : lang + "&")}limit=100");
+            Assert.Equal(ById(listed["items"]!.AsArray()), ById(ev[relation]!.AsArray()));
+        }
+        Assert.NotEmpty(ev["quotes"]!.AsArray());
+        Assert.NotEmpty(ev["acknowledgements"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Instants_keep_their_microseconds_and_offset()
+    {
+        await using var connection = await Npgsql.NpgsqlDataSource.Create(ConnectionString).OpenConnectionAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            UPDATE events SET time_zone = 'Asia/Almaty', starts_at = '2024-07-29 05:30:00.123456+00', ends_at = '2024-07-29 13:00:00.5+05'
+            WHERE slug = 'iitu-snu-round-table-2024' RETURNING version
+            """, connection);
+        await command.ExecuteScalarAsync();
+        var ev = await GetJsonAsync(RoundTable);
+        Assert.Equal("2024-07-29T05:30:00.123456+00:00", ev["startsAt"]!.GetValue<string>());
+        Assert.Equal("2024-07-29T08:00:00.5+00:00", ev["endsAt"]!.GetValue<string>());
+    }
+
+    private static List<string> ById(JsonArray items) =>
+        items.Select(i => i!.ToJsonString()).OrderBy(j => JsonNode.Parse(j)!["id"]!.GetValue<string>(), StringComparer.Ordinal).ToList();
 }

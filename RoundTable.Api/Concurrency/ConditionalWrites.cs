@@ -138,53 +138,95 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
     /// <summary>
     /// A JSON Merge Patch of a resource as the request a PUT would send: read (415, 400), its target found
     /// (<see cref="FindAsync"/>), applied to the <paramref name="current"/> request and version (404 when gone, 412
-    /// when the client saw another version: an outdated view is reported before what its patch would break), and
-    /// validated (400). The target then expects the version the patch was applied to, even for <c>If-Match: *</c>.
+    /// when the client saw another version: an outdated view is reported before what its patch would break), validated
+    /// (400), then written by <paramref name="write"/>, which expects the version the patch was applied to, even for
+    /// <c>If-Match: *</c>: a patch never overwrites a change it did not see. Under <c>If-Match: *</c> the client
+    /// accepted any version, so when another write got in between (the write found a newer version) the patch is
+    /// applied again to the new one (each round of concurrent patches lets one through, so ten tries see ten writers
+    /// through), rather than answering 412 to a client that asked for no version.
     /// </summary>
-    public async Task<(WriteTarget Target, TRequest? Request, ProblemHttpResult? Problem)> PatchAsync<TRequest>(
+    public async Task<WriteAnswer> PatchAsync<TRequest>(
         HttpContext context, string idOrSlug, WriteRights rights, IValidator<TRequest> validator,
-        Func<Guid, Task<(TRequest Request, long Version)?>> current, CancellationToken ct)
+        Func<Guid, Task<(TRequest Request, long Version)?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write,
+        CancellationToken ct)
         where TRequest : class
     {
         var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
-        var (target, refused) = problem is null ? await FindAsync(context, idOrSlug, rights, ct) : default;
-        if ((problem ?? refused) is { } notWritable)
+        if (problem is not null)
         {
-            return (default, null, notWritable);
+            return problem;
         }
-        if (await current(target.Id) is not { } now)
+        for (var attempt = 1; ; attempt++)
         {
-            return (default, null, Problems.NotFound(rights.Lookup.Resource, idOrSlug));
+            var (target, refused) = await FindAsync(context, idOrSlug, rights, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            if (await current(target.Id) is not { } now)
+            {
+                return Problems.NotFound(rights.Lookup.Resource, idOrSlug);
+            }
+            if (target.IsStale(now.Version))
+            {
+                return Preconditions.Stale();
+            }
+            var (request, errors) = await MergePatch.ApplyAsync(now.Request, patch!, validator, json.Value.SerializerOptions, ct);
+            if (errors is not null)
+            {
+                return Problems.Validation(errors);
+            }
+            var answer = await write(target with { Expected = now.Version }, request!);
+            if (!Retries(answer, target, attempt))
+            {
+                return answer;
+            }
         }
-        if (target.IsStale(now.Version))
-        {
-            return (default, null, Preconditions.Stale());
-        }
-        var (request, errors) = await MergePatch.ApplyAsync(now.Request, patch!, validator, json.Value.SerializerOptions, ct);
-        return errors is null ? (target with { Expected = now.Version }, request, null) : (default, null, Problems.Validation(errors));
     }
 
     /// <summary>
-    /// A JSON Merge Patch of one entry of a resource's relation (<paramref name="current"/>: the entry as the JSON a PUT
-    /// would send, null when it is not there: 404), as <see cref="PatchAsync"/>; the change itself is conditional on
-    /// the parent's version.
+    /// A JSON Merge Patch of a relation entry as the body a PUT would send (<paramref name="current"/> gives that body
+    /// as it stands, null when it is not there: 404), as <see cref="PatchAsync"/>; the change itself is conditional on
+    /// the parent's version, and is applied again under <c>If-Match: *</c> when another write got in between.
     /// </summary>
-    public async Task<(WriteTarget Target, TRequest? Request, ProblemHttpResult? Problem)> PatchEntryAsync<TRequest>(
+    public async Task<WriteAnswer> PatchEntryAsync<TRequest>(
         HttpContext context, string idOrSlug, WriteRights rights, string entry, IValidator<TRequest> validator,
-        Func<Guid, Task<string?>> current, CancellationToken ct)
+        Func<Guid, Task<string?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write, CancellationToken ct)
         where TRequest : class
     {
         var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
-        var (target, refused) = problem is null ? await FindAsync(context, idOrSlug, rights, ct) : default;
-        if ((problem ?? refused) is { } notWritable)
+        if (problem is not null)
         {
-            return (default, null, notWritable);
+            return problem;
         }
-        if (await current(target.Id) is not { } now)
+        for (var attempt = 1; ; attempt++)
         {
-            return (default, null, Problems.NotFound($"There is no such {entry} here."));
+            var (target, refused) = await FindAsync(context, idOrSlug, rights, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            if (await current(target.Id) is not { } now)
+            {
+                return Problems.NotFound($"There is no such {entry} here.");
+            }
+            var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now), patch!, validator, json.Value.SerializerOptions, ct);
+            if (errors is not null)
+            {
+                return Problems.Validation(errors);
+            }
+            var answer = await write(target, request!);
+            if (!Retries(answer, target, attempt))
+            {
+                return answer;
+            }
         }
-        var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now), patch!, validator, json.Value.SerializerOptions, ct);
-        return errors is null ? (target, request, null) : (default, null, Problems.Validation(errors));
     }
+
+    // A write that found a newer version than the one its patch was applied to is tried again only when the client
+    // sent If-Match: * (no version of its own), a bounded number of times.
+    private static bool Retries(WriteAnswer answer, WriteTarget target, int attempt) =>
+        answer.Problem is null && answer.Result.Status == WriteStatus.Stale && target.Expected is null && attempt < MaxPatchAttempts;
+
+    private const int MaxPatchAttempts = 10;
 }

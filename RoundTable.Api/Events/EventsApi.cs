@@ -245,9 +245,9 @@ internal static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchEvent(
         string idOrSlug, HttpContext context, [AsParameters] EventServices services, IValidator<EventWriteRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, EventCommands.Rights, validator,
-            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null, ct);
-        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        var write = await services.Writes.PatchAsync(context, idOrSlug, EventCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<EventWriteRequest>(), row.Version) : null,
+            async (target, request) => await UpdateAsync(target, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -280,9 +280,9 @@ internal static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchOrganizer(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventOrganizerRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "organizer", validator,
-            id => services.Commands.GetOrganizerAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await WriteOrganizerAsync(target, itemId, request!, services, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "organizer", validator,
+            id => services.Commands.GetOrganizerAsync(id, itemId, ct),
+            async (target, request) => await WriteOrganizerAsync(target, itemId, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -314,9 +314,9 @@ internal static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchParticipant(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventParticipantRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "participant", validator,
-            id => services.Commands.GetParticipantAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await WriteParticipantAsync(target, itemId, request!, services, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "participant", validator,
+            id => services.Commands.GetParticipantAsync(id, itemId, ct),
+            async (target, request) => await WriteParticipantAsync(target, itemId, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -347,9 +347,9 @@ internal static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchQuote(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventQuoteRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "quote", validator,
-            id => services.Commands.GetQuoteAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await WriteQuoteAsync(target, itemId, request!, services, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "quote", validator,
+            id => services.Commands.GetQuoteAsync(id, itemId, ct),
+            async (target, request) => await WriteQuoteAsync(target, itemId, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -380,9 +380,9 @@ internal static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> PatchAcknowledgement(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] EventServices services, IValidator<EventAcknowledgementRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "acknowledgement", validator,
-            id => services.Commands.GetAcknowledgementAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await WriteAcknowledgementAsync(target, itemId, request!, services, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, EventCommands.Rights, "acknowledgement", validator,
+            id => services.Commands.GetAcknowledgementAsync(id, itemId, ct),
+            async (target, request) => await WriteAcknowledgementAsync(target, itemId, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 

@@ -185,9 +185,9 @@ internal static class InstitutionsApi
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchInstitution(
         string idOrSlug, HttpContext context, [AsParameters] InstitutionServices services, IValidator<InstitutionWriteRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, InstitutionCommands.Rights, validator,
-            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<InstitutionWriteRequest>(), row.Version) : null, ct);
-        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        var write = await services.Writes.PatchAsync(context, idOrSlug, InstitutionCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<InstitutionWriteRequest>(), row.Version) : null,
+            async (target, request) => await UpdateAsync(target, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -220,9 +220,9 @@ internal static class InstitutionsApi
     private static async Task<Results<Ok<InstitutionResponse>, ProblemHttpResult>> PatchRanking(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] InstitutionServices services, IValidator<RankingRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, InstitutionCommands.Rights, "ranking", validator,
-            id => services.Commands.GetRankingAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await services.Commands.ChangeRankingAsync(target, itemId, request!, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, InstitutionCommands.Rights, "ranking", validator,
+            id => services.Commands.GetRankingAsync(id, itemId, ct),
+            async (target, request) => await services.Commands.ChangeRankingAsync(target, itemId, request, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 

@@ -162,9 +162,9 @@ internal static class RecommendationsApi
     private static async Task<Results<Ok<RecommendationResponse>, ProblemHttpResult>> PatchRecommendation(
         string idOrSlug, HttpContext context, [AsParameters] RecommendationServices services, IValidator<RecommendationWriteRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, RecommendationCommands.Rights, validator,
-            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<RecommendationWriteRequest>(), row.Version) : null, ct);
-        WriteAnswer write = problem is null ? await UpdateAsync(target, request!, services, ct) : problem;
+        var write = await services.Writes.PatchAsync(context, idOrSlug, RecommendationCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<RecommendationWriteRequest>(), row.Version) : null,
+            async (target, request) => await UpdateAsync(target, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 

@@ -182,9 +182,9 @@ internal static class SpeakersApi
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchSpeaker(
         string idOrSlug, HttpContext context, [AsParameters] SpeakerServices services, IValidator<SpeakerWriteRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchAsync(context, idOrSlug, SpeakerCommands.Rights, validator,
-            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<SpeakerWriteRequest>(), row.Version) : null, ct);
-        WriteAnswer write = problem is null ? await services.Commands.UpdateAsync(target, request!.Map<SpeakerRow>(), ct) : problem;
+        var write = await services.Writes.PatchAsync(context, idOrSlug, SpeakerCommands.Rights, validator,
+            async id => await services.Commands.GetWritableAsync(id, ct) is { } row ? (row.Map<SpeakerWriteRequest>(), row.Version) : null,
+            async (target, request) => await services.Commands.UpdateAsync(target, request.Map<SpeakerRow>(), ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
@@ -217,9 +217,9 @@ internal static class SpeakersApi
     private static async Task<Results<Ok<SpeakerResponse>, ProblemHttpResult>> PatchAffiliation(
         string idOrSlug, Guid itemId, HttpContext context, [AsParameters] SpeakerServices services, IValidator<AffiliationRequest> validator, CancellationToken ct)
     {
-        var (target, request, problem) = await services.Writes.PatchEntryAsync(context, idOrSlug, SpeakerCommands.Rights, "affiliation", validator,
-            id => services.Commands.GetAffiliationAsync(id, itemId, ct), ct);
-        WriteAnswer write = problem is null ? await WriteAffiliationAsync(target, itemId, request!, services, ct) : problem;
+        var write = await services.Writes.PatchEntryAsync(context, idOrSlug, SpeakerCommands.Rights, "affiliation", validator,
+            id => services.Commands.GetAffiliationAsync(id, itemId, ct),
+            async (target, request) => await WriteAffiliationAsync(target, itemId, request, services, ct), ct);
         return await ConditionalWrites.OkAsync(context, write, Resource, idOrSlug, id => services.ReadAsync(id, ct));
     }
 
