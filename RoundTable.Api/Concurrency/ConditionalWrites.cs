@@ -145,24 +145,13 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
     /// applied again to the new one (each round of concurrent patches lets one through, so ten tries see ten writers
     /// through), rather than answering 412 to a client that asked for no version.
     /// </summary>
-    public async Task<WriteAnswer> PatchAsync<TRequest>(
+    public Task<WriteAnswer> PatchAsync<TRequest>(
         HttpContext context, string idOrSlug, WriteRights rights, IValidator<TRequest> validator,
         Func<Guid, Task<(TRequest Request, long Version)?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write,
         CancellationToken ct)
-        where TRequest : class
-    {
-        var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
-        if (problem is not null)
+        where TRequest : class =>
+        PatchingAsync(context, idOrSlug, rights, ct, async (target, patch) =>
         {
-            return problem;
-        }
-        for (var attempt = 1; ; attempt++)
-        {
-            var (target, refused) = await FindAsync(context, idOrSlug, rights, ct);
-            if (refused is not null)
-            {
-                return refused;
-            }
             if (await current(target.Id) is not { } now)
             {
                 return Problems.NotFound(rights.Lookup.Resource, idOrSlug);
@@ -171,28 +160,33 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
             {
                 return Preconditions.Stale();
             }
-            var (request, errors) = await MergePatch.ApplyAsync(now.Request, patch!, validator, json.Value.SerializerOptions, ct);
-            if (errors is not null)
-            {
-                return Problems.Validation(errors);
-            }
-            var answer = await write(target with { Expected = now.Version }, request!);
-            if (!Retries(answer, target, attempt))
-            {
-                return answer;
-            }
-        }
-    }
+            var (request, errors) = await MergePatch.ApplyAsync(now.Request, patch, validator, json.Value.SerializerOptions, ct);
+            return errors is not null ? Problems.Validation(errors) : await write(target with { Expected = now.Version }, request!);
+        });
 
     /// <summary>
     /// A JSON Merge Patch of a relation entry as the body a PUT would send (<paramref name="current"/> gives that body
     /// as it stands, null when it is not there: 404), as <see cref="PatchAsync"/>; the change itself is conditional on
     /// the parent's version, and is applied again under <c>If-Match: *</c> when another write got in between.
     /// </summary>
-    public async Task<WriteAnswer> PatchEntryAsync<TRequest>(
+    public Task<WriteAnswer> PatchEntryAsync<TRequest>(
         HttpContext context, string idOrSlug, WriteRights rights, string entry, IValidator<TRequest> validator,
         Func<Guid, Task<string?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write, CancellationToken ct)
-        where TRequest : class
+        where TRequest : class =>
+        PatchingAsync(context, idOrSlug, rights, ct, async (target, patch) =>
+        {
+            if (await current(target.Id) is not { } now)
+            {
+                return Problems.NotFound($"There is no such {entry} here.");
+            }
+            var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now), patch, validator, json.Value.SerializerOptions, ct);
+            return errors is not null ? Problems.Validation(errors) : await write(target, request!);
+        });
+
+    // The patch is read once (415, 400); its target is found (and If-Match checked) and the patch applied and written
+    // by `attempt`, again while Retries says so.
+    private async Task<WriteAnswer> PatchingAsync(HttpContext context, string idOrSlug, WriteRights rights, CancellationToken ct,
+        Func<WriteTarget, JsonObject, Task<WriteAnswer>> apply)
     {
         var (patch, problem) = await MergePatch.ReadAsync(context.Request, ct);
         if (problem is not null)
@@ -206,16 +200,7 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
             {
                 return refused;
             }
-            if (await current(target.Id) is not { } now)
-            {
-                return Problems.NotFound($"There is no such {entry} here.");
-            }
-            var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now), patch!, validator, json.Value.SerializerOptions, ct);
-            if (errors is not null)
-            {
-                return Problems.Validation(errors);
-            }
-            var answer = await write(target, request!);
+            var answer = await apply(target, patch!);
             if (!Retries(answer, target, attempt))
             {
                 return answer;
