@@ -166,12 +166,13 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
 
     /// <summary>
     /// A JSON Merge Patch of a relation entry as the body a PUT would send (<paramref name="current"/> gives that body
-    /// as it stands, null when it is not there: 404), as <see cref="PatchAsync"/>; the change itself is conditional on
-    /// the parent's version, and is applied again under <c>If-Match: *</c> when another write got in between.
+    /// as it stands with the parent's version, null when it is not there: 404), as <see cref="PatchAsync"/>: the
+    /// change expects the parent's version the patch was applied to (every change of an entry bumps it), and is
+    /// applied again under <c>If-Match: *</c> when another write got in between.
     /// </summary>
     public Task<WriteAnswer> PatchEntryAsync<TRequest>(
         HttpContext context, string idOrSlug, WriteRights rights, string entry, IValidator<TRequest> validator,
-        Func<Guid, Task<string?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write, CancellationToken ct)
+        Func<Guid, Task<CurrentEntry?>> current, Func<WriteTarget, TRequest, Task<WriteAnswer>> write, CancellationToken ct)
         where TRequest : class =>
         PatchingAsync(context, idOrSlug, rights, ct, async (target, patch) =>
         {
@@ -179,8 +180,12 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
             {
                 return Problems.NotFound($"There is no such {entry} here.");
             }
-            var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now), patch, validator, json.Value.SerializerOptions, ct);
-            return errors is not null ? Problems.Validation(errors) : await write(target, request!);
+            if (target.IsStale(now.Version))
+            {
+                return Preconditions.Stale();
+            }
+            var (request, errors) = await MergePatch.ApplyAsync(JsonNode.Parse(now.Entry), patch, validator, json.Value.SerializerOptions, ct);
+            return errors is not null ? Problems.Validation(errors) : await write(target with { Expected = now.Version }, request!);
         });
 
     // The patch is read once (415, 400); its target is found (and If-Match checked) and the patch applied and written
@@ -205,6 +210,8 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
             {
                 return answer;
             }
+            // Again by id: the write that got in between may have renamed the slug.
+            idOrSlug = target.Id.ToString();
         }
     }
 

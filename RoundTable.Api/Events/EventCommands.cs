@@ -224,14 +224,16 @@ internal sealed class EventCommands(NpgsqlDataSource dataSource)
         FROM event_acknowledgements WHERE id = @ItemId AND event_id = @ParentId
         """;
 
-    public Task<string?> GetOrganizerAsync(Guid eventId, Guid itemId, CancellationToken ct) => EntryAsync(OrganizerSql, eventId, itemId, ct);
+    public Task<CurrentEntry?> GetOrganizerAsync(Guid eventId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "events", OrganizerSql, eventId, itemId, ct);
 
-    public Task<string?> GetParticipantAsync(Guid eventId, Guid itemId, CancellationToken ct) => EntryAsync(ParticipantSql, eventId, itemId, ct);
+    public Task<CurrentEntry?> GetParticipantAsync(Guid eventId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "events", ParticipantSql, eventId, itemId, ct);
 
-    public Task<string?> GetQuoteAsync(Guid eventId, Guid itemId, CancellationToken ct) => EntryAsync(QuoteSql, eventId, itemId, ct);
+    public Task<CurrentEntry?> GetQuoteAsync(Guid eventId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "events", QuoteSql, eventId, itemId, ct);
 
-    public Task<string?> GetAcknowledgementAsync(Guid eventId, Guid itemId, CancellationToken ct) => EntryAsync(AcknowledgementSql, eventId, itemId, ct);
+    public Task<CurrentEntry?> GetAcknowledgementAsync(Guid eventId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "events", AcknowledgementSql, eventId, itemId, ct);
 
-    private Task<string?> EntryAsync(string sql, Guid eventId, Guid itemId, CancellationToken ct) =>
-        dataSource.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { ParentId = eventId, ItemId = itemId }, cancellationToken: ct));
 }

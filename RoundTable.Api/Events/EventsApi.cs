@@ -441,8 +441,8 @@ internal static class EventsApi
     private static async Task<ProblemHttpResult?> GuardOwnersAsync(
         WriteTarget target, Guid itemId, Guid? newInstitution, OrganizerRole? newRole, EventServices services, CancellationToken ct)
     {
-        if (target.Caller.IsAdmin || await services.Commands.GetOrganizerAsync(target.Id, itemId, ct) is not { } json
-            || JsonNode.Parse(json) is not { } entry || entry["role"]!.GetValue<string>() is not ("organizer" or "co_organizer"))
+        if (target.Caller.IsAdmin || await services.Commands.GetOrganizerAsync(target.Id, itemId, ct) is not { } current
+            || JsonNode.Parse(current.Entry) is not { } entry || entry["role"]!.GetValue<string>() is not ("organizer" or "co_organizer"))
         {
             return null; // not an owner's entry (or not there: the change answers 404)
         }

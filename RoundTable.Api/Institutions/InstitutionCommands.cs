@@ -136,8 +136,8 @@ internal sealed class InstitutionCommands(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>A ranking as the body a PUT would send (what a merge patch applies to), or null when it is not there.</summary>
-    public Task<string?> GetRankingAsync(Guid institutionId, Guid itemId, CancellationToken ct) =>
-        dataSource.QuerySingleOrDefaultAsync<string?>(new Dapper.CommandDefinition(RankingSql, new { ParentId = institutionId, ItemId = itemId }, cancellationToken: ct));
+    public Task<CurrentEntry?> GetRankingAsync(Guid institutionId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "institutions", RankingSql, institutionId, itemId, ct);
 
     private static object Values(InstitutionRow row, Guid keyId) => new
     {

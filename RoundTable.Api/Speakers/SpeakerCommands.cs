@@ -112,8 +112,8 @@ internal sealed class SpeakerCommands(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>An affiliation as the body a PUT would send (what a merge patch applies to), or null when it is not there.</summary>
-    public Task<string?> GetAffiliationAsync(Guid speakerId, Guid itemId, CancellationToken ct) =>
-        dataSource.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(AffiliationSql, new { ParentId = speakerId, ItemId = itemId }, cancellationToken: ct));
+    public Task<CurrentEntry?> GetAffiliationAsync(Guid speakerId, Guid itemId, CancellationToken ct) =>
+        EntryReads.ReadAsync(dataSource, "speakers", AffiliationSql, speakerId, itemId, ct);
 
     private static object Values(SpeakerRow row, Guid keyId) => new { row.Slug, row.FullName, row.Honorific, row.Orcid, row.Bio, KeyId = keyId };
 }

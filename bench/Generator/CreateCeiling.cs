@@ -10,8 +10,8 @@ using RoundTable.Api.Institutions;
 /// <summary>
 /// The database ceiling of a create: the statements the API runs for POST /api/v1/events (an API key, an
 /// Idempotency-Key, one organizer), taken from the API's own SQL constants, in the API's order, round trips and
-/// transaction, as a pgbench script (-M prepared). bench/run.sh binds :key_hash, :key_id, :institution and
-/// :institution_slug with -D. What the API sends as one batch is one pgbench pipeline; everything else is a round
+/// transaction, as a pgbench script (-M prepared). bench/run.sh binds :key_hash, :key_id, :institution_array,
+/// :institution_slug_array and :body (the kept answer) with -D. What the API sends as one batch is one pgbench pipeline; everything else is a round
 /// trip of its own, as in the API. A parameter the API binds to NULL is written as NULL (pgbench has no null
 /// variable); a parameter this script does not map fails the generator, so the ceiling cannot drift from the code.
 /// </summary>
