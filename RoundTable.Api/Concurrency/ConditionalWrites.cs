@@ -188,8 +188,8 @@ internal sealed class ConditionalWrites(KeyResolver resolver, IOptions<JsonOptio
             return errors is not null ? Problems.Validation(errors) : await write(target with { Expected = now.Version }, request!);
         });
 
-    // The patch is read once (415, 400); its target is found (and If-Match checked) and the patch applied and written
-    // by `attempt`, again while Retries says so.
+    // The patch is read once (415, 400); each attempt finds its target (and checks If-Match), then `apply` applies the
+    // patch and writes it; again while Retries says so.
     private async Task<WriteAnswer> PatchingAsync(HttpContext context, string idOrSlug, WriteRights rights, CancellationToken ct,
         Func<WriteTarget, JsonObject, Task<WriteAnswer>> apply)
     {

@@ -1,9 +1,9 @@
 using Dapper;
 using Npgsql;
 using Polly;
-using RoundTable.Api.Json;
 using Polly.Retry;
 using RoundTable.Api.Errors;
+using RoundTable.Api.Json;
 
 namespace RoundTable.Api.Database;
 
