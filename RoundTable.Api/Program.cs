@@ -21,6 +21,7 @@ using RoundTable.Api.Seeding;
 using RoundTable.Api.Sources;
 using RoundTable.Api.Speakers;
 using RoundTable.Api.Themes;
+using RoundTable.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -52,6 +53,7 @@ builder.Services.AddSources();
 builder.Services.AddSearch(builder.Configuration);
 builder.Services.AddChanges();
 builder.Services.AddApiKeys();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddSeeding();
 
 var app = builder.Build();
@@ -94,6 +96,7 @@ app.MapSources();
 app.MapSearch();
 app.MapChanges();
 app.MapApiKeys();
+app.MapWebhooks();
 
 await app.RunAsync();
 return 0;

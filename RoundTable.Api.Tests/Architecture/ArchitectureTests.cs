@@ -11,7 +11,7 @@ public sealed class ArchitectureTests
     private const string Root = "RoundTable.Api";
 
     private static readonly string[] s_features =
-        ["Events", "Speakers", "Institutions", "Recommendations", "Search", "Changes", "ApiKeys", "Sources", "Themes", "Seeding"];
+        ["Events", "Speakers", "Institutions", "Recommendations", "Search", "Changes", "ApiKeys", "Sources", "Themes", "Seeding", "Webhooks"];
 
     private static readonly string[] s_crossCutting =
     [

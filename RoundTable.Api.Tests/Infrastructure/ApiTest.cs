@@ -24,10 +24,13 @@ public abstract class ApiTest : IAsyncLifetime
     /// <summary>Whether the test database starts migrated and seeded (true) or empty (false).</summary>
     protected virtual bool FromTemplate => true;
 
+    /// <summary>Settings of this test class's app (over the ones every test app gets).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(FromTemplate);
-        _factory = CreateFactory(ConnectionString);
+        _factory = CreateFactory(ConnectionString, settings: Settings);
         Client = _factory.CreateContractClient();
     }
 
@@ -65,6 +68,8 @@ public abstract class ApiTest : IAsyncLifetime
             // The search statistics refresh is a query of its own at start-up, which tests that count a request's
             // queries would see; tests refresh the view themselves, SearchRankingTests tries the refresher.
             b.UseSetting("Search:StatisticsRefreshSeconds", "0");
+            // The webhook sender polls the database; WebhookTests turn it on.
+            b.UseSetting("Webhooks:SenderEnabled", "false");
             foreach (var (name, value) in settings ?? new Dictionary<string, string>())
             {
                 b.UseSetting(name, value);

@@ -30,6 +30,18 @@ internal sealed class Viewer(IHttpContextAccessor accessor)
         return new CommandDefinition(WithConstants(sql, isAdmin, institution is null), all, transaction, cancellationToken: ct);
     }
 
+    /// <summary>The command for <paramref name="sql"/> as a key that is not the request's sees it (the webhook sender runs
+    /// each subscription as the key that created it).</summary>
+    public static CommandDefinition For(bool isAdmin, Guid? institution, string sql, object parameters, CancellationToken ct)
+    {
+        var all = new DynamicParameters(parameters);
+        if (institution is not null)
+        {
+            all.Add("ViewerInstitution", institution);
+        }
+        return new CommandDefinition(WithConstants(sql, isAdmin, institution is null), all, cancellationToken: ct);
+    }
+
     /// <summary><paramref name="sql"/> as an anonymous reader runs it (see <see cref="Command"/>).</summary>
     public static string Anonymous(string sql) => WithConstants(sql, isAdmin: false, noInstitution: true);
 

@@ -96,7 +96,7 @@ internal static class ChangesApi
         row.Version, new DateTimeOffset(DateTime.SpecifyKind(row.ChangedAt, DateTimeKind.Utc)),
         row.ParentType is null ? null : SnakeCaseEnum<ChangeType>.Parse(row.ParentType), row.ParentId);
 
-    private static string Encode((long Tx, long Seq) position) =>
+    internal static string Encode((long Tx, long Seq) position) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $"c1:{position.Tx}:{position.Seq}")));
 

@@ -271,6 +271,17 @@ internal static class IdempotencyExtensions
             }));
 
     /// <summary>The Location of an entry added to a relation: its parent, the request's path without the relation.</summary>
+    /// <summary>
+    /// An action that writes no resource of its own (pause, rotate a secret, send a ping): a retry with the same key gets
+    /// the first answer, kept, instead of doing it again.
+    /// </summary>
+    public static RouteHandlerBuilder IdempotentAction(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<IdempotencyFilter>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new IdempotentEndpointMetadata((_, _) =>
+                throw new InvalidOperationException("An action records no written resource, so there is none to answer from.")));
+
     public static string Parent(HttpContext http, Guid _) =>
         http.Request.Path.Value![..http.Request.Path.Value!.TrimEnd('/').LastIndexOf('/')];
 }

@@ -121,6 +121,10 @@ internal static class OpenApiSetup
                         parameter.Description = "The UUID of the relation entry (as listed in the parent's representation).";
                         parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 };
                         break;
+                    case "attemptId":
+                        parameter.Description = "The UUID of a delivery attempt (as listed in the subscription's deliveries).";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", MaxLength = 36 };
+                        break;
                     case "updated_since":
                         parameter.Description = "Only entries changed at or after this instant (RFC 3339).";
                         parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", MaxLength = 35 };

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using RoundTable.Api.Changes;
+using RoundTable.Api.Database;
+using RoundTable.Api.Json;
+using StandardWebhooks;
+
+namespace RoundTable.Api.Webhooks;
+
+/// <summary>A message as sent: its webhook-id and its body.</summary>
+internal sealed record WebhookMessage(string MessageId, string Payload);
+
+/// <summary>How one attempt ended.</summary>
+internal sealed record WebhookOutcome(bool Succeeded, int? ResponseStatus, int LatencyMs, string? ResponseExcerpt, string? Error)
+{
+    public string Describe() => ResponseStatus is { } status ? $"HTTP {status}" : Error ?? "no answer";
+}
+
+/// <summary>Signs (Standard Webhooks) and POSTs one message, bounded in time and in what it reads back.</summary>
+internal sealed class WebhookDispatcher(WebhookTargets targets, IOptions<WebhookOptions> options, IServer server)
+{
+    private const string ContentType = "application/json";
+
+    public async Task<WebhookOutcome> SendAsync(WebhookRow subscription, WebhookMessage message, CancellationToken ct)
+    {
+        var timestamp = DateTimeOffset.UtcNow;
+        var signature = new StandardWebhook(subscription.Secret).Sign(message.MessageId, timestamp, message.Payload);
+        if (subscription.PreviousSecret is { } previous && subscription.PreviousExpiresAt > DateTime.UtcNow)
+        {
+            // During a rotation's grace period both signatures go: a receiver with either secret accepts the message.
+            signature += " " + new StandardWebhook(previous).Sign(message.MessageId, timestamp, message.Payload);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
+        {
+            Content = new StringContent(message.Payload, Encoding.UTF8, ContentType),
+        };
+        request.Headers.Add("webhook-id", message.MessageId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", signature);
+        request.Headers.UserAgent.ParseAdd("RoundTable-Webhooks/1.0");
+        var clock = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(options.Value.Timeout);
+        try
+        {
+            using var response = await targets.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var excerpt = await ReadExcerptAsync(response, deadline.Token);
+            var status = (int)response.StatusCode;
+            return new WebhookOutcome(status is >= 200 and < 300, status, Elapsed(clock), excerpt,
+                status is >= 300 and < 400 ? "Redirects are not followed: give the final URL." : null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new WebhookOutcome(false, null, Elapsed(clock), null, $"No answer within {options.Value.Timeout.TotalSeconds:0.#} s.");
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException refused)
+        {
+            return new WebhookOutcome(false, null, Elapsed(clock), null, refused.Message);
+        }
+        catch (HttpRequestException e)
+        {
+            return new WebhookOutcome(false, null, Elapsed(clock), null, $"The connection failed ({e.HttpRequestError}).");
+        }
+    }
+
+    /// <summary>The base of the URLs in payloads: Webhooks:PublicBaseUrl, else the first address this process listens on.</summary>
+    public string BaseUrl => (options.Value.PublicBaseUrl
+        ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+        ?? "http://localhost").TrimEnd('/');
+
+    private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var buffer = new byte[WebhookTargets.ExcerptBytes];
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var read = 0;
+        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), ct) is var n and > 0)
+        {
+            read += n;
+        }
+        // The rest of the answer is not read: the connection is dropped rather than drained.
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read).Replace("\uFFFD", "", StringComparison.Ordinal);
+    }
+
+    private static int Elapsed(Stopwatch clock) => (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds);
+}
+
+/// <summary>What the messages say.</summary>
+internal static class WebhookMessages
+{
+    private static readonly Dictionary<string, string> s_collections = new(StringComparer.Ordinal)
+    {
+        ["event"] = "events",
+        ["speaker"] = "speakers",
+        ["institution"] = "institutions",
+        ["recommendation"] = "recommendations",
+        ["source"] = "sources",
+        ["theme"] = "themes",
+    };
+
+    /// <summary>One change: its webhook-id is the same for every attempt at it (and for every subscription that gets it).</summary>
+    public static WebhookMessage ForChange(NextChangeRow change, string baseUrl)
+    {
+        var at = (change.Tx!.Value, change.Seq!.Value);
+        var operation = SnakeCaseEnum<ChangeOperation>.Parse(change.Operation);
+        var target = change.TargetSlug ?? change.TargetId?.ToString();
+        var data = new WebhookChangeData(
+            SnakeCaseEnum<ChangeType>.Parse(change.ResourceType!), change.ResourceId, change.TargetSlug, change.Version, operation,
+            Utc(change.ChangedAt), change.ParentType is null ? null : SnakeCaseEnum<ChangeType>.Parse(change.ParentType), change.ParentId,
+            $"{baseUrl}/api/v1/{s_collections[change.TargetType]}/{target}", ChangesApi.Encode(at));
+        var payload = new WebhookPayload("change." + SnakeCaseEnum<ChangeOperation>.ToName(operation), data.ChangedAt, data);
+        return new WebhookMessage(
+            string.Create(CultureInfo.InvariantCulture, $"msg_{at.Item1}_{at.Item2}"),
+            JsonSerializer.Serialize(payload, WebhookJsonContext.Default.WebhookPayload));
+    }
+
+    public static WebhookMessage Ping() => new(
+        "msg_ping_" + Guid.CreateVersion7().ToString("N"),
+        JsonSerializer.Serialize(new WebhookPayload("webhook.ping", DateTimeOffset.UtcNow, null), WebhookJsonContext.Default.WebhookPayload));
+
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
+
+/// <summary>
+/// Sends every active subscription its changes, in feed order, at least once: the cursor moves only when the receiver
+/// took the change, so a restart or a crash resumes where delivery stopped. A failed attempt is retried with exponential
+/// backoff and jitter; a receiver that fails for longer than Webhooks:DisableAfter gets its subscription disabled.
+/// </summary>
+internal sealed class WebhookSender(
+    WebhookQueries queries, WebhookCommands commands, WebhookDispatcher dispatcher, PreparationState preparation,
+    IOptions<WebhookOptions> options, ILogger<WebhookSender> logger) : BackgroundService
+{
+    private const int Batch = 32;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.SenderEnabled || DatabaseSetup.IsDocumentGenerator)
+        {
+            return;
+        }
+        try
+        {
+            while (!preparation.Prepared)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
+            }
+            // Long enough for an attempt and its bookkeeping; a sender that dies holding a lease delays that subscription by this much.
+            var lease = settings.Timeout * 2 + TimeSpan.FromSeconds(10);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var leased = 0;
+                try
+                {
+                    var due = await commands.LeaseAsync(Batch, lease, stoppingToken);
+                    leased = due.Count;
+                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, ProcessAsync);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning("Webhook delivery paused: the database did not answer ({Error}).", e.GetType().Name);
+                }
+                if (leased == 0)
+                {
+                    await Task.Delay(settings.PollInterval, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask ProcessAsync(SenderRow subscription, CancellationToken ct)
+    {
+        var settings = options.Value;
+        if (!subscription.KeyActive)
+        {
+            await commands.DisableAsync(subscription.Id, "The API key that created this subscription was revoked or has expired.", ct);
+            await commands.IdleAsync(subscription, null, settings.PollInterval, ct);
+            return;
+        }
+        var next = await queries.NextAsync(subscription, ct);
+        if (next?.Tx is not { } tx || next.Seq is not { } seq)
+        {
+            await commands.IdleAsync(subscription, next?.HeadTx is { } headTx && next.HeadSeq is { } headSeq ? (headTx, headSeq) : null, settings.PollInterval, ct);
+            return;
+        }
+        var message = WebhookMessages.ForChange(next, dispatcher.BaseUrl);
+        var outcome = await dispatcher.SendAsync(subscription, message, ct);
+        await commands.RecordAttemptAsync(subscription.Id, WebhookAttemptKind.Change, message, outcome, ct);
+        if (outcome.Succeeded)
+        {
+            await commands.DeliveredAsync(subscription, tx, seq, ct);
+            return;
+        }
+        if (await commands.FailedAsync(subscription, Backoff(subscription.Attempts + 1), ct))
+        {
+            await commands.DisableAsync(subscription.Id,
+                $"The receiver has failed for longer than {settings.DisableAfter}; the last attempt: {outcome.Describe()}.", ct);
+        }
+    }
+
+    /// <summary>The delay before attempt <paramref name="attempt"/> + 1: doubling from the base up to the cap, less up to half at random.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var settings = options.Value;
+        var doubled = settings.RetryBaseDelay * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = doubled < settings.RetryMaxDelay ? doubled : settings.RetryMaxDelay;
+        return capped * (0.5 + (Random.Shared.NextDouble() / 2));
+    }
+}
