@@ -51,7 +51,7 @@ builder.Services.AddRecommendations();
 builder.Services.AddThemes();
 builder.Services.AddSources();
 builder.Services.AddSearch(builder.Configuration);
-builder.Services.AddChanges();
+builder.Services.AddChanges(builder.Configuration);
 builder.Services.AddApiKeys();
 builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddSeeding();

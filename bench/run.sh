@@ -131,7 +131,8 @@ start_api() {
   t0=$(date +%s%N)
   (cd "$api_dir" && exec env ConnectionStrings__RoundTable="$(connection_string "$db")" ASPNETCORE_URLS="$base" \
       ASPNETCORE_ENVIRONMENT=Production Database__MigrateOnStartup=false Database__SeedOnStartup=false \
-      RateLimits__Enabled=false Shutdown__DrainDelaySeconds=0 Logging__LogLevel__Default=Warning dotnet RoundTable.Api.dll) >"$root/.data/bench-api.log" 2>&1 &
+      RateLimits__Enabled=false Shutdown__DrainDelaySeconds=0 Logging__LogLevel__Default=Warning \
+      Webhooks__RequireHttps=false Webhooks__AllowPrivateTargets=true dotnet RoundTable.Api.dll) >"$root/.data/bench-api.log" 2>&1 &
   api_pid=$!
   until curl -fs -o /dev/null "$base/health/ready"; do
     kill -0 "$api_pid" 2>/dev/null || { log "the API did not start:"; tail -n 20 "$root/.data/bench-api.log" >&2; exit 1; }
@@ -139,6 +140,57 @@ start_api() {
   done
   t1=$(date +%s%N)
   startup_ms=$(( (t1 - t0) / 1000000 ))
+}
+
+# ---- webhooks: delivery latency (a change's time to its receipt) at a low write rate, then deliveries per second
+# while a backlog drains, to one subscription and to eight, against the rate the backlog was written at (same run).
+webhook_rows=()
+webhook_run() {
+  local key=$1 rport=$((api_port + 7)) receiver_pid ids="" i n=0 created total t0 t1 stats p50 p99 deliver writes
+  command -v node >/dev/null 2>&1 || { log "node is missing: no webhook figures"; webhook_rows+=("| (node missing: not measured) | - | - | - |"); return; }
+  node "$root/bench/webhook-receiver.mjs" "$rport" >"$root/.data/bench-receiver.log" 2>&1 &
+  receiver_pid=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$rport/stats"; do sleep 0.05; done
+  subscribe() {
+    curl -fs -X POST "$base/api/v1/webhooks" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      -d "{\"url\":\"http://127.0.0.1:$rport/hook/$1\",\"types\":[\"event\"]}" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+  }
+  action() { curl -fs -o /dev/null -X POST "$base/api/v1/webhooks/$1/$2" -H "Authorization: Bearer $key"; }
+  stat() { curl -fs "http://127.0.0.1:$rport/stats" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+  wait_for() { # wait_for COUNT: until the receiver has COUNT messages (at most 120 s)
+    local until=$((SECONDS + 120))
+    while [ "$(stat count)" -lt "$1" ] && [ $SECONDS -lt $until ]; do sleep 0.05; done
+  }
+  create_one() {
+    curl -fs -o /dev/null -X POST "$base/api/v1/events" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      -d "{\"slug\":\"bench-hook-$1\",\"title\":{\"en\":\"Webhook benchmark\"},\"kind\":\"seminar\",\"status\":\"scheduled\",\"startDate\":\"2025-03-01\",\"endDate\":\"2025-03-01\",\"organizers\":[{\"institution\":\"institution-0\",\"role\":\"organizer\"}]}"
+  }
+  # 1. Latency: one subscription, five creates a second.
+  local one; one=$(subscribe 0)
+  n=$([ "$smoke" = 1 ] && echo 5 || echo 100)
+  for i in $(seq "$n"); do create_one "$slug_run-l-$i"; sleep 0.2; done
+  wait_for "$n"
+  p50=$(stat p50); p99=$(stat p99)
+  webhook_rows+=("| delivery latency, a change's time to its receipt (1 subscription, 5 writes/s, $n changes) | $(stat count) of $n | p50 $p50 ms, p99 $p99 ms | - |")
+  # 2. Throughput: the subscriptions paused while a backlog is written as fast as the API takes it, then resumed.
+  for subs in 1 8; do
+    ids=$one; for i in $(seq 2 "$subs"); do ids="$ids $(subscribe "$i")"; done
+    for i in $ids; do action "$i" pause; done
+    curl -fs -o /dev/null -X POST "http://127.0.0.1:$rport/reset"
+    created=$(psql_ -d "$db" -c "SELECT count(*) FROM events")
+    t0=$(date +%s%N)
+    wrk -t2 -c8 -d"$([ "$smoke" = 1 ] && echo 1 || echo 4)s" -s "$root/.data/bench-create.lua" "$base/api/v1/events" >/dev/null
+    t1=$(date +%s%N)
+    created=$(( $(psql_ -d "$db" -c "SELECT count(*) FROM events") - created ))
+    writes=$(awk -v n="$created" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
+    total=$((created * subs))
+    for i in $ids; do action "$i" resume; done
+    wait_for "$total"
+    deliver=$(curl -fs "http://127.0.0.1:$rport/stats" | awk -F'[:,}]' '{ for (i = 1; i < NF; i++) { if ($i ~ /"count"/) c = $(i+1); if ($i ~ /"firstMs"/) f = $(i+1); if ($i ~ /"lastMs"/) l = $(i+1) } } END { printf "%.0f", (l > f) ? c / ((l - f) / 1000) : 0 }')
+    webhook_rows+=("| deliveries per second, a backlog of $created changes to $subs subscription(s) | $(stat count) of $total | $deliver/s | $(ratio "$deliver" "$writes") of the $writes creates/s that wrote it |")
+  done
+  for i in $ids; do curl -fs -o /dev/null -X DELETE "$base/api/v1/webhooks/$i" -H "Authorization: Bearer $key"; done
+  kill "$receiver_pid" 2>/dev/null || true; wait "$receiver_pid" 2>/dev/null || true
 }
 
 # ---- measuring
@@ -386,6 +438,7 @@ run_scale() {
       "$root/bench/add-quote.lua" >"$root/.data/bench-quote.lua"
     scenario "relation write: add a quote (POST, parent's If-Match: *, Idempotency-Key)" 201 "/api/v1/events" -s "$root/.data/bench-quote.lua"
     write_row "relation write: add a quote (POST, parent's If-Match: *, Idempotency-Key)"
+    webhook_run "$key"
     # Each format's exports on a freshly started API, against its idle RSS: two warm-up runs (the JIT's tiers
     # settle), then the measured one; the peak RSS is the highest of the three.
     rows=$(psql_ -d "$db" -c "SELECT count(*) FROM events WHERE deleted_at IS NULL AND published")
@@ -449,6 +502,13 @@ report() {
   echo "| Round trip | Average ms |"
   echo "|---|---|"
   echo "$write_breakdown"
+  echo
+  echo "Webhooks (docs/webhooks.md): delivery latency from a change's time (stamped in its transaction) to its receipt by a"
+  echo "receiver on this machine, and deliveries per second while a backlog drains, against the rate it was written at."
+  echo
+  echo "| Scenario | Received | Figure | Ratio |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${webhook_rows[@]}"
   echo
   echo "Search: p99 of the most common words against a rare term's p99, in the same run (target: under 100 ms, within 3x)."
   echo

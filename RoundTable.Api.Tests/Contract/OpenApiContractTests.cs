@@ -114,7 +114,8 @@ public sealed class OpenApiContractTests : ApiTest
         {
             // Exports take their list's filters (the same examples): the JSON lists are tried.
             if (item!["get"] is not { } get || path.Contains('{', StringComparison.Ordinal)
-                || path.EndsWith(".csv", StringComparison.Ordinal) || path.EndsWith(".ndjson", StringComparison.Ordinal))
+                || path.EndsWith(".csv", StringComparison.Ordinal) || path.EndsWith(".ndjson", StringComparison.Ordinal)
+                || Infrastructure.Contract.IsEventStream(get)) // the stream takes the feed's filters; ChangeStreamTests runs it
             {
                 continue;
             }

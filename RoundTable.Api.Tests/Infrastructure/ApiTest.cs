@@ -70,6 +70,8 @@ public abstract class ApiTest : IAsyncLifetime
             b.UseSetting("Search:StatisticsRefreshSeconds", "0");
             // The webhook sender polls the database; WebhookTests turn it on.
             b.UseSetting("Webhooks:SenderEnabled", "false");
+            // A change stream does not end by itself: one a test leaves open ends soon.
+            b.UseSetting("Changes:MaxDuration", "00:00:30");
             foreach (var (name, value) in settings ?? new Dictionary<string, string>())
             {
                 b.UseSetting(name, value);

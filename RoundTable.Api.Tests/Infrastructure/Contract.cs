@@ -182,6 +182,9 @@ internal static partial class Contract
     }
 
     /// <summary>Whether a body is JSON (read and checked) rather than a stream of lines or text.</summary>
+    /// <summary>Whether the operation answers server-sent events: a GET that does not end (ChangeStreamTests reads it).</summary>
+    public static bool IsEventStream(JsonNode? operation) => operation?["responses"]?["200"]?["content"]?["text/event-stream"] is not null;
+
     public static bool IsJson(string? mediaType) =>
         mediaType is "application/json" || (mediaType?.EndsWith("+json", StringComparison.Ordinal) ?? false);
 

@@ -42,6 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Answer 200 with a body cut short (the connection drops mid-answer).</summary>
+    public bool Truncate { get; set; }
+
     /// <summary>Answer 500 to the next <paramref name="count"/> messages.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
 
@@ -72,6 +75,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             return Results.Text("the receiver is having a bad day", statusCode: 500);
+        }
+        if (Truncate)
+        {
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("cut short");
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return Results.Empty;
+        }
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty; // the sender gave up waiting: it will send the message again
         }
         Accepted.Enqueue(message);
         return Results.NoContent();

@@ -62,4 +62,5 @@ public sealed record ChangePage(
 /// <summary>Source-generated serialization of the change feed.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(ChangePage))]
+[JsonSerializable(typeof(ChangeResponse))]
 internal sealed partial class ChangeJsonContext : JsonSerializerContext;

@@ -37,6 +37,14 @@ internal sealed class ChangeQueries(NpgsqlDataSource dataSource, Viewer viewer)
         LIMIT @Fetch
         """;
 
+    private const string HeadSql = $"""
+        SELECT c.tx::text::bigint AS tx, c.seq FROM changes c WHERE {Published} ORDER BY c.tx DESC, c.seq DESC LIMIT 1
+        """;
+
+    /// <summary>The position after the last published change ((0, 0) when there is none): a live stream starts there.</summary>
+    public async Task<(long Tx, long Seq)> HeadAsync(CancellationToken ct) =>
+        await dataSource.QuerySingleOrDefaultAsync<(long Tx, long Seq)?>(new Dapper.CommandDefinition(HeadSql, cancellationToken: ct)) ?? (0, 0);
+
     public Task<IReadOnlyList<ChangeRow>> PageAsync(long tx, long seq, string[]? types, int fetch, CancellationToken ct) =>
         dataSource.QueryListAsync<ChangeRow>(viewer.Command(PageSql, new { Tx = tx, Seq = seq, Types = types, Fetch = fetch }, ct));
 }

@@ -7,6 +7,11 @@ namespace RoundTable.Api.Http;
 /// </summary>
 internal static class HeadRequests
 {
+    private const string HeadItem = "rt:head";
+
+    /// <summary>Whether the request is a HEAD answered as a GET (a stream answers its headers and stops).</summary>
+    public static bool IsHead(HttpContext context) => context.Items.ContainsKey(HeadItem);
+
     public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (!HttpMethods.IsHead(context.Request.Method))
@@ -15,6 +20,7 @@ internal static class HeadRequests
             return;
         }
         var body = context.Response.Body;
+        context.Items[HeadItem] = true;
         context.Request.Method = HttpMethods.Get;
         context.Response.Body = Stream.Null;
         try

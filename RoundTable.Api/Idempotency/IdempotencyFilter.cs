@@ -270,7 +270,6 @@ internal static class IdempotencyExtensions
                 return await ConditionalWrites.CreatedAsync(http, write, resource, idOrSlug, written => location(http, written), _ => Task.FromResult(item));
             }));
 
-    /// <summary>The Location of an entry added to a relation: its parent, the request's path without the relation.</summary>
     /// <summary>
     /// An action that writes no resource of its own (pause, rotate a secret, send a ping): a retry with the same key gets
     /// the first answer, kept, instead of doing it again.
@@ -282,6 +281,7 @@ internal static class IdempotencyExtensions
             .WithMetadata(new IdempotentEndpointMetadata((_, _) =>
                 throw new InvalidOperationException("An action records no written resource, so there is none to answer from.")));
 
+    /// <summary>The Location of an entry added to a relation: its parent, the request's path without the relation.</summary>
     public static string Parent(HttpContext http, Guid _) =>
         http.Request.Path.Value![..http.Request.Path.Value!.TrimEnd('/').LastIndexOf('/')];
 }

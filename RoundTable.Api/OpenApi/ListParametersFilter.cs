@@ -59,7 +59,15 @@ internal sealed class ListParametersFilter : IOperationFilter
             }));
         }
         // Exports stream: no validators, no 304. Calendars are written whole and revalidate like any GET.
-        if (isGet && export is null)
+        if (isGet && metadata.OfType<EventStreamDoc>().Any()
+            && operation.Responses?.TryGetValue("200", out var streamed) == true && streamed is OpenApiResponse stream)
+        {
+            stream.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            stream.Headers["Cache-Control"] = ResponseHeader("no-cache: every event is new.");
+            stream.Headers["Content-Language"] = ResponseHeader("The response language (the events carry no texts).");
+            stream.Headers["X-Accel-Buffering"] = ResponseHeader("no: proxies that honour it pass each event on at once.");
+        }
+        if (isGet && export is null && !metadata.OfType<EventStreamDoc>().Any())
         {
             if (!operation.Parameters.Any(p => p.Name == LanguageNegotiation.QueryParameter))
             {

@@ -14,3 +14,12 @@ internal sealed record CalendarDoc(string? FixedFilter = null)
 {
     public const string MediaType = "text/calendar";
 }
+
+/// <summary>
+/// Marks a route that answers a stream of server-sent events (text/event-stream): no validators or 304 are documented
+/// for it, and a HEAD answers its headers at once.
+/// </summary>
+internal sealed record EventStreamDoc
+{
+    public const string MediaType = "text/event-stream";
+}

@@ -49,7 +49,10 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
     // Resuming starts again where delivery stopped, at once.
     public const string Resume = """
         WITH w AS (
-            UPDATE webhook_subscriptions w SET status = 'active', disabled_reason = NULL
+            -- Deliveries go on as the key that resumed it sees the feed (the one that created it may have been revoked),
+            -- except when an admin resumes a partner's: that one keeps its partner's key.
+            UPDATE webhook_subscriptions w SET status = 'active', disabled_reason = NULL,
+                key_id = CASE WHEN @Admin AND w.institution_id IS NOT NULL THEN w.key_id ELSE @KeyId END
             WHERE w.id = @Id AND w.status <> 'active' AND (@Admin OR w.institution_id = @Institution::uuid)
             RETURNING w.id, w.version),
         c AS (
@@ -73,7 +76,7 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
     public async Task<bool?> ChangeAsync(Caller caller, Guid id, string sql, CancellationToken ct)
     {
         await using var write = await AuditedWrite.BeginAsync(dataSource, caller.KeyId, ct);
-        var parameters = WebhookQueries.Owner(caller, new { Id = id, Secret = NewSecret(), Grace = options.Value.RotationGracePeriod });
+        var parameters = WebhookQueries.Owner(caller, new { Id = id, caller.KeyId, Secret = NewSecret(), Grace = options.Value.RotationGracePeriod });
         if (await write.QuerySingleOrDefaultAsync<long?>(sql, parameters) is not { } version)
         {
             return await write.QuerySingleAsync<bool>(
@@ -114,6 +117,20 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
 
     private const string Leased = "subscription_id = @Id AND lease_token = @Token";
 
+    private const string RenewSql = $"""
+        UPDATE webhook_cursors SET lease_until = now() + @Lease
+        WHERE {Leased} AND lease_until > now()
+        RETURNING tx::text::bigint AS tx, seq
+        """;
+
+    /// <summary>Extends the lease if it is still this sender's, with the cursor as it is now; null when it is not.</summary>
+    public async Task<(long Tx, long Seq)?> RenewAsync(SenderRow s, TimeSpan lease, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<(long Tx, long Seq)?>(new CommandDefinition(RenewSql,
+            new { s.Id, Token = s.LeaseToken, Lease = lease }, cancellationToken: ct));
+    }
+
     private const string DeliveredSql = $"""
         UPDATE webhook_cursors SET tx = @Tx::text::xid8, seq = @Seq, attempts = 0, failing_since = NULL, next_attempt_at = now(),
                lease_until = NULL, lease_token = NULL
@@ -122,6 +139,9 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
 
     private const string IdleSql = $"""
         UPDATE webhook_cursors SET tx = coalesce(@Tx::text::xid8, tx), seq = coalesce(@Seq, seq), next_attempt_at = now() + @Idle,
+               -- moved past a change that kept failing and is no longer wanted or visible: its failures are over
+               attempts = CASE WHEN @Tx::bigint IS NULL THEN attempts ELSE 0 END,
+               failing_since = CASE WHEN @Tx::bigint IS NULL THEN failing_since END,
                lease_until = NULL, lease_token = NULL
         WHERE {Leased}
         """;

@@ -34,7 +34,7 @@ public sealed record CreateWebhookRequest(
 /// <param name="Secret">The signing secret ("whsec_" and base64), only in the answer that created or rotated it.</param>
 /// <param name="PreviousSecretExpiresAt">After a rotation, deliveries carry a signature with the previous secret too until then.</param>
 /// <param name="Delivery">Where delivery has got to.</param>
-/// <param name="Version">Changes with every change its owner makes (not with deliveries).</param>
+/// <param name="Version">Changes with every change of the subscription (its owner's, or its disabling), not with deliveries.</param>
 public sealed record WebhookResponse(
     Guid Id,
     string Url,
@@ -91,7 +91,7 @@ public sealed record WebhookAttemptResponse(
 public sealed record WebhookPayload(string Type, DateTimeOffset Timestamp, WebhookChangeData? Data);
 
 /// <summary>The change: re-read <paramref name="Url"/> to apply it (a relation entry's url is its parent's).</summary>
-/// <param name="Slug">The resource's slug; for a relation entry, its parent's.</param>
+/// <param name="Slug">The resource's slug; for a relation entry, its parent's; null when a draft's deletion is sent to those who lost sight of it (its url then names it by id).</param>
 /// <param name="Cursor">The change feed's cursor just after this change (GET /api/v1/changes?cursor= to replay from here).</param>
 public sealed record WebhookChangeData(
     ChangeType ResourceType,

@@ -65,19 +65,20 @@ internal sealed class WebhookQueries(NpgsqlDataSource dataSource)
     private const string NextSql = $"""
         SELECT n.tx, n.seq, n.resource_type, n.resource_id, n.operation, n.version, n.changed_at, n.parent_type, n.parent_id,
                n.target_type, n.target_id,
-               CASE n.target_type
+               -- The deletions sent to those who lost sight of an unpublished event name it by id: its slug is the draft's.
+               CASE WHEN n.for_outsiders THEN NULL ELSE CASE n.target_type
                    WHEN 'event' THEN (SELECT slug FROM events WHERE id = n.target_id)
                    WHEN 'speaker' THEN (SELECT slug FROM speakers WHERE id = n.target_id)
                    WHEN 'institution' THEN (SELECT slug FROM institutions WHERE id = n.target_id)
                    WHEN 'recommendation' THEN (SELECT slug FROM recommendations WHERE id = n.target_id)
                    WHEN 'source' THEN (SELECT slug FROM sources WHERE id = n.target_id)
                    WHEN 'theme' THEN (SELECT slug FROM themes WHERE id = n.target_id)
-               END AS target_slug,
+               END END AS target_slug,
                h.tx AS head_tx, h.seq AS head_seq
         FROM (SELECT 1) one
         LEFT JOIN LATERAL (
             SELECT c.tx::text::bigint AS tx, c.seq, c.resource_type, c.resource_id, c.operation, c.version, c.changed_at,
-                   c.parent_type, c.parent_id,
+                   c.parent_type, c.parent_id, c.for_outsiders,
                    CASE WHEN c.resource_type IN {Resources} THEN c.resource_type
                         WHEN c.parent_type IN {Resources} THEN c.parent_type ELSE 'event' END AS target_type,
                    CASE WHEN c.resource_type IN {Resources} THEN c.resource_id

@@ -67,6 +67,11 @@ internal sealed class WebhookDispatcher(WebhookTargets targets, IOptions<Webhook
         {
             return new WebhookOutcome(false, null, Elapsed(clock), null, $"The connection failed ({e.HttpRequestError}).");
         }
+        catch (IOException)
+        {
+            // An answer cut short (HttpIOException), a reset connection: the receiver did not take the message.
+            return new WebhookOutcome(false, null, Elapsed(clock), null, "The connection broke before the answer was complete.");
+        }
     }
 
     /// <summary>The base of the URLs in payloads: Webhooks:PublicBaseUrl, else the first address this process listens on.</summary>
@@ -85,7 +90,7 @@ internal sealed class WebhookDispatcher(WebhookTargets targets, IOptions<Webhook
         {
             read += n;
         }
-        // The rest of the answer is not read: the connection is dropped rather than drained.
+        // The rest of the answer is not read: the connection is dropped rather than drained (MaxResponseDrainSize 0).
         return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read).Replace("\uFFFD", "", StringComparison.Ordinal);
     }
 
@@ -137,7 +142,8 @@ internal sealed class WebhookSender(
     WebhookQueries queries, WebhookCommands commands, WebhookDispatcher dispatcher, PreparationState preparation,
     IOptions<WebhookOptions> options, ILogger<WebhookSender> logger) : BackgroundService
 {
-    private const int Batch = 32;
+    // As many as are sent at once, so that no leased subscription waits for a free sender while its lease runs out.
+    private const int Parallel = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -159,13 +165,18 @@ internal sealed class WebhookSender(
                 var leased = 0;
                 try
                 {
-                    var due = await commands.LeaseAsync(Batch, lease, stoppingToken);
+                    var due = await commands.LeaseAsync(Parallel, lease, stoppingToken);
                     leased = due.Count;
-                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken }, ProcessAsync);
+                    await Task.WhenAll(due.Select(s => ProcessSafelyAsync(s, stoppingToken)));
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException)
                 {
                     logger.LogWarning("Webhook delivery paused: the database did not answer ({Error}).", e.GetType().Name);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Never stop the host: the next round tries again.
+                    logger.LogError(e, "Webhook delivery failed; it is retried.");
                 }
                 if (leased == 0)
                 {
@@ -178,9 +189,30 @@ internal sealed class WebhookSender(
         }
     }
 
-    private async ValueTask ProcessAsync(SenderRow subscription, CancellationToken ct)
+    /// <summary>One subscription's turn; whatever goes wrong stays with it (its lease runs out and it is tried again).</summary>
+    private async Task ProcessSafelyAsync(SenderRow subscription, CancellationToken ct)
+    {
+        try
+        {
+            await ProcessAsync(subscription, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Webhook subscription {Id}: delivery failed ({Error}); it is retried when its lease runs out.",
+                subscription.Id, e.GetType().Name);
+        }
+    }
+
+    private async Task ProcessAsync(SenderRow subscription, CancellationToken ct)
     {
         var settings = options.Value;
+        // The lease is renewed just before the send, and the cursor read with it: a sender whose lease ran out (and
+        // was taken by another) does not send, and none sends from a cursor that has since moved on.
+        if (await commands.RenewAsync(subscription, settings.Timeout * 2 + TimeSpan.FromSeconds(10), ct) is not { } cursor)
+        {
+            return;
+        }
+        (subscription.CursorTx, subscription.CursorSeq) = cursor;
         if (!subscription.KeyActive)
         {
             await commands.DisableAsync(subscription.Id, "The API key that created this subscription was revoked or has expired.", ct);

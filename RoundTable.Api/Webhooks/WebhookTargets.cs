@@ -55,9 +55,21 @@ internal sealed class WebhookTargets(IOptions<WebhookOptions> options)
         {
             var b = address.GetAddressBytes();
             return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] >= 224;
+                || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] >= 224
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0) || (b[0] == 198 && (b[1] & 0xFE) == 18);
         }
         var v6 = address.GetAddressBytes();
+        // Forms that carry an IPv4 address inside: IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, 64:ff9b:1::/48)
+        // and 6to4 (2002::/16) reach the IPv4 address they embed.
+        if (v6.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return IsPrivate(new IPAddress(v6.AsSpan(12, 4)));
+        }
+        if ((v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b) || (v6[0] == 0x20 && v6[1] == 0x02))
+        {
+            var embedded = v6[0] == 0x20 ? v6.AsSpan(2, 4) : v6.AsSpan(12, 4);
+            return (v6[0] == 0x00 && v6[5] == 0x01) || IsPrivate(new IPAddress(embedded));
+        }
         return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC;
     }
 
@@ -71,6 +83,7 @@ internal sealed class WebhookTargets(IOptions<WebhookOptions> options)
             ConnectTimeout = options.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxResponseHeadersLength = 64,
+            MaxResponseDrainSize = 0, // the rest of an answer is not read: the connection is dropped
             ConnectCallback = async (context, ct) =>
             {
                 var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
