@@ -22,6 +22,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _failuresLeft;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most messages that were being received at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -41,6 +46,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<ReceivedWebhook> Arrived { get; } = new();
 
     public TimeSpan Delay { get; set; }
+
+    /// <summary>Answer with a redirect to this URL instead.</summary>
+    public string? RedirectTo { get; set; }
 
     /// <summary>Answer 200 with a body cut short (the connection drops mid-answer).</summary>
     public bool Truncate { get; set; }
@@ -63,6 +71,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        var now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+        {
+        }
+        try
+        {
+            return await ReceiveAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpContext context)
+    {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var message = new ReceivedWebhook(context.Request.Headers["webhook-id"].ToString(), body,
@@ -75,6 +100,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             return Results.Text("the receiver is having a bad day", statusCode: 500);
+        }
+        if (RedirectTo is { } target)
+        {
+            return Results.Redirect(target, permanent: false, preserveMethod: true);
         }
         if (Truncate)
         {

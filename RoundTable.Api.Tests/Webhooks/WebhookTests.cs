@@ -215,6 +215,73 @@ public sealed class WebhookTests : WriteApiTest
     }
 
     [Fact]
+    public async Task Two_API_processes_share_the_work_and_never_send_one_subscription_s_messages_at_once_or_out_of_order()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(30); // a window for a second sender to overlap
+        await SubscribeAsync(AdminKey, receiver, new { Types = new[] { "event" } });
+        await using var second = CreateFactory(ConnectionString, settings: s_settings);
+        using var secondClient = second.CreateClient(); // a second process: its own sender, the same database
+        var slugs = Enumerable.Range(0, 20).Select(i => $"webhook-two-{i:00}").ToList();
+        foreach (var slug in slugs)
+        {
+            await CreateEventAsync(slug);
+        }
+        Assert.True(await WebhookReceiver.WaitAsync(() => receiver.Accepted.Count >= slugs.Count, 60), $"{receiver.Accepted.Count} of {slugs.Count}");
+        Assert.Equal(1, receiver.MaxInFlight);
+        Assert.Equal(slugs, Events(receiver).Select(m => m.Slug).Distinct());
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failure()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var elsewhere = await WebhookReceiver.StartAsync();
+        var subscription = await SubscribeAsync(AdminKey, receiver);
+        receiver.RedirectTo = elsewhere.Url;
+        using var ping = await SendAsync(HttpMethod.Post, $"{Webhooks}/{subscription.Id}/ping", AdminKey);
+        var attempt = await ReadAsync<WebhookAttemptResponse>(ping, HttpStatusCode.OK);
+        Assert.False(attempt.Succeeded);
+        Assert.Equal(307, attempt.ResponseStatus);
+        Assert.StartsWith("Redirects are not followed", attempt.Error);
+        Assert.Empty(elsewhere.Arrived);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_keeps_failing_gets_its_subscription_disabled_with_the_reason_and_resume_retries_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await SubscribeAsync(AdminKey, receiver, new { Types = new[] { "event" } });
+        receiver.FailNext(1000);
+        await Factory.DisposeAsync(); // this test's own API: one that gives up after two seconds
+        await using var impatient = CreateFactory(ConnectionString, settings: new Dictionary<string, string>(s_settings) { ["Webhooks:DisableAfter"] = "00:00:02" });
+        using var client = impatient.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        using (var created = await client.PostAsync("/api/v1/events", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(NewEvent("webhook-never-taken", "iitu")), System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        WebhookResponse? shown = null;
+        Assert.True(await WebhookReceiver.WaitAsync(() =>
+            (shown = System.Text.Json.JsonSerializer.Deserialize<WebhookResponse>(client.GetStringAsync($"{Webhooks}/{subscription.Id}").Result,
+                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!.Status == WebhookStatus.Disabled, 30));
+        Assert.Contains("failed for longer than", shown!.DisabledReason);
+        Assert.Contains("HTTP 500", shown.DisabledReason);
+        var arrived = receiver.Arrived.Count;
+        await Task.Delay(500);
+        Assert.Equal(arrived, receiver.Arrived.Count); // a disabled subscription is not sent to
+
+        receiver.FailNext(0);
+        using (var resumed = await client.PostAsync($"{Webhooks}/{subscription.Id}/resume", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+        Assert.True(await WebhookReceiver.WaitAsync(() => receiver.Accepted.Count >= 1));
+        Assert.Equal("webhook-never-taken", new JsonNodeView(receiver.Accepted.Single()).Slug);
+    }
+
+    [Fact]
     public async Task Delivery_resumes_after_a_restart_of_the_API_mid_retry()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -202,7 +202,11 @@ internal sealed class AuditedWrite : IAsyncDisposable
         return result;
     }
 
-    public Task CommitAsync() => _transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
+    public async Task CommitAsync()
+    {
+        await _transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
+        Database.CommitSignal.Committed();
+    }
 
     public async ValueTask DisposeAsync()
     {

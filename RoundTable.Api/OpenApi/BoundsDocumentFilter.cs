@@ -15,7 +15,7 @@ internal sealed class BoundsDocumentFilter : IDocumentFilter
     {
         ["ETag"] = 200, ["Content-Language"] = 35, ["Last-Modified"] = 29, ["Cache-Control"] = 200, ["Vary"] = 200,
         ["Link"] = 4000, ["Location"] = 2000, ["RateLimit"] = 200, ["RateLimit-Policy"] = 200, ["Content-Disposition"] = 300,
-        ["Access-Control-Allow-Origin"] = 2000,
+        ["Access-Control-Allow-Origin"] = 2000, ["X-Accel-Buffering"] = 3,
     };
 
     /// <summary>Longest value of each request header the API reads that it takes into account.</summary>

@@ -131,10 +131,26 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
             new { s.Id, Token = s.LeaseToken, Lease = lease }, cancellationToken: ct));
     }
 
+    // The receiver took the change: its attempt is logged, the cursor moves past it and the lease is extended, in one
+    // statement; the cursor moves only under this sender's lease (0: another sender has it now).
     private const string DeliveredSql = $"""
-        UPDATE webhook_cursors SET tx = @Tx::text::xid8, seq = @Seq, attempts = 0, failing_since = NULL, next_attempt_at = now(),
-               lease_until = NULL, lease_token = NULL
-        WHERE {Leased}
+        WITH moved AS (
+            UPDATE webhook_cursors SET tx = @Tx::text::xid8, seq = @Seq, attempts = 0, failing_since = NULL,
+                   next_attempt_at = now(), lease_until = now() + @Lease
+            WHERE {Leased}
+            RETURNING 1),
+        logged AS (
+            INSERT INTO webhook_attempts (subscription_id, message_id, kind, payload, succeeded, response_status, latency_ms, response_excerpt)
+            VALUES (@Id, @MessageId, 'change', @Payload, true, @ResponseStatus, @LatencyMs, @ResponseExcerpt))
+        SELECT count(*) FROM moved
+        """;
+
+    // Idle subscriptions (nothing failing, nothing leased) are looked at now: a write of this process just committed.
+    private const string WakeSql = """
+        UPDATE webhook_cursors c SET next_attempt_at = now()
+        FROM webhook_subscriptions s
+        WHERE s.id = c.subscription_id AND s.status = 'active' AND c.attempts = 0 AND c.next_attempt_at > now()
+          AND (c.lease_until IS NULL OR c.lease_until < now())
         """;
 
     private const string IdleSql = $"""
@@ -158,9 +174,27 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
         WHERE id = @Id AND status = 'active'
         """;
 
-    /// <summary>The receiver took the change at (tx, seq): the cursor moves past it.</summary>
-    public Task DeliveredAsync(SenderRow s, long tx, long seq, CancellationToken ct) =>
-        ExecuteAsync(DeliveredSql, new { s.Id, Token = s.LeaseToken, Tx = tx, Seq = seq }, ct);
+    /// <summary>The receiver took the change at (tx, seq): logged, and the cursor moved past it; false when the lease was lost.</summary>
+    public async Task<bool> DeliveredAsync(SenderRow s, WebhookMessage message, WebhookOutcome outcome, long tx, long seq, TimeSpan lease, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(DeliveredSql, new
+        {
+            s.Id,
+            Token = s.LeaseToken,
+            Tx = tx,
+            Seq = seq,
+            Lease = lease,
+            message.MessageId,
+            message.Payload,
+            outcome.ResponseStatus,
+            outcome.LatencyMs,
+            outcome.ResponseExcerpt,
+        }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Makes the idle subscriptions due now.</summary>
+    public Task WakeAsync(CancellationToken ct) => ExecuteAsync(WakeSql, new { }, ct);
 
     /// <summary>Nothing to send: the cursor moves to <paramref name="head"/> (past changes not wanted), and the sender looks again later.</summary>
     public Task IdleAsync(SenderRow s, (long Tx, long Seq)? head, TimeSpan idle, CancellationToken ct) =>

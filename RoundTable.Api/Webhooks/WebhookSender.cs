@@ -158,8 +158,8 @@ internal sealed class WebhookSender(
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
             }
-            // Long enough for an attempt and its bookkeeping; a sender that dies holding a lease delays that subscription by this much.
-            var lease = settings.Timeout * 2 + TimeSpan.FromSeconds(10);
+            var lease = Lease(settings);
+            var sinceWake = Stopwatch.StartNew();
             while (!stoppingToken.IsCancellationRequested)
             {
                 var leased = 0;
@@ -178,9 +178,23 @@ internal sealed class WebhookSender(
                     // Never stop the host: the next round tries again.
                     logger.LogError(e, "Webhook delivery failed; it is retried.");
                 }
-                if (leased == 0)
+                if (leased == 0 && await CommitSignal.WaitAsync(settings.PollInterval, stoppingToken))
                 {
-                    await Task.Delay(settings.PollInterval, stoppingToken);
+                    // A write of this process committed: its changes go out now rather than at the next poll.
+                    try
+                    {
+                        // At most one wake-up per interval: under a stream of writes the statement stays cheap.
+                        if (WakeInterval - sinceWake.Elapsed is var wait && wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait, stoppingToken);
+                        }
+                        await commands.WakeAsync(stoppingToken);
+                        sinceWake.Restart();
+                    }
+                    catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                    {
+                        logger.LogWarning("Webhook delivery paused: the database did not answer ({Error}).", e.GetType().Name);
+                    }
                 }
             }
         }
@@ -208,7 +222,7 @@ internal sealed class WebhookSender(
         var settings = options.Value;
         // The lease is renewed just before the send, and the cursor read with it: a sender whose lease ran out (and
         // was taken by another) does not send, and none sends from a cursor that has since moved on.
-        if (await commands.RenewAsync(subscription, settings.Timeout * 2 + TimeSpan.FromSeconds(10), ct) is not { } cursor)
+        if (await commands.RenewAsync(subscription, Lease(settings), ct) is not { } cursor)
         {
             return;
         }
@@ -219,26 +233,42 @@ internal sealed class WebhookSender(
             await commands.IdleAsync(subscription, null, settings.PollInterval, ct);
             return;
         }
-        var next = await queries.NextAsync(subscription, ct);
-        if (next?.Tx is not { } tx || next.Seq is not { } seq)
+        // One message at a time, in feed order, for as long as there are changes (up to a bound, so that others get a turn).
+        for (var sent = 0; sent < MaxPerTurn; sent++)
         {
-            await commands.IdleAsync(subscription, next?.HeadTx is { } headTx && next.HeadSeq is { } headSeq ? (headTx, headSeq) : null, settings.PollInterval, ct);
-            return;
+            var next = await queries.NextAsync(subscription, ct);
+            if (next?.Tx is not { } tx || next.Seq is not { } seq)
+            {
+                await commands.IdleAsync(subscription, next?.HeadTx is { } headTx && next.HeadSeq is { } headSeq ? (headTx, headSeq) : null, settings.PollInterval, ct);
+                return;
+            }
+            var message = WebhookMessages.ForChange(next, dispatcher.BaseUrl);
+            var outcome = await dispatcher.SendAsync(subscription, message, ct);
+            if (!outcome.Succeeded)
+            {
+                await commands.RecordAttemptAsync(subscription.Id, WebhookAttemptKind.Change, message, outcome, ct);
+                if (await commands.FailedAsync(subscription, Backoff(subscription.Attempts + 1), ct))
+                {
+                    await commands.DisableAsync(subscription.Id,
+                        $"The receiver has failed for longer than {settings.DisableAfter}; the last attempt: {outcome.Describe()}.", ct);
+                }
+                return;
+            }
+            if (!await commands.DeliveredAsync(subscription, message, outcome, tx, seq, Lease(settings), ct))
+            {
+                return; // the lease ran out and another sender has the subscription: it goes on from the cursor
+            }
+            (subscription.CursorTx, subscription.CursorSeq, subscription.Attempts) = (tx, seq, 0);
         }
-        var message = WebhookMessages.ForChange(next, dispatcher.BaseUrl);
-        var outcome = await dispatcher.SendAsync(subscription, message, ct);
-        await commands.RecordAttemptAsync(subscription.Id, WebhookAttemptKind.Change, message, outcome, ct);
-        if (outcome.Succeeded)
-        {
-            await commands.DeliveredAsync(subscription, tx, seq, ct);
-            return;
-        }
-        if (await commands.FailedAsync(subscription, Backoff(subscription.Attempts + 1), ct))
-        {
-            await commands.DisableAsync(subscription.Id,
-                $"The receiver has failed for longer than {settings.DisableAfter}; the last attempt: {outcome.Describe()}.", ct);
-        }
+        await commands.IdleAsync(subscription, null, TimeSpan.Zero, ct); // more may be waiting: due again at once
     }
+
+    private const int MaxPerTurn = 100;
+
+    private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(50);
+
+    // Long enough for an attempt and its bookkeeping; a sender that dies holding a lease delays that subscription by this much.
+    private static TimeSpan Lease(WebhookOptions settings) => settings.Timeout * 2 + TimeSpan.FromSeconds(10);
 
     /// <summary>The delay before attempt <paramref name="attempt"/> + 1: doubling from the base up to the cap, less up to half at random.</summary>
     private TimeSpan Backoff(int attempt)
