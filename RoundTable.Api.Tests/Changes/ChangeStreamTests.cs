@@ -160,14 +160,33 @@ public sealed class ChangeStreamTests : WriteApiTest
     {
         await using (var stream = await OpenAsync(Stream))
         {
-            var e = await stream.NextAsync(TimeSpan.FromSeconds(5));
-            Assert.True(e is { Comment: true, Event: null }, $"{e}");
+            var first = await stream.NextAsync(TimeSpan.FromSeconds(5));
+            Assert.True(first is { Comment: false, Event: null, Data: null } && first.Id is not null, $"{first}"); // where it starts
+            var idle = await stream.NextAsync(TimeSpan.FromSeconds(5));
+            Assert.True(idle is { Comment: true, Event: null, Data: null } && idle.Id == first.Id, $"{idle}");
         }
         using var head = new HttpRequestMessage(HttpMethod.Head, Stream);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         using var response = await Client.SendAsync(head, cancel.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_client_that_has_received_no_change_yet_resumes_without_a_gap()
+    {
+        // Found by review: a stream started at the end of the feed gave no id until its first change, so a client that
+        // reconnected before one came started again at the (new) end, missing what was published in between.
+        string start;
+        await using (var stream = await OpenAsync($"{Stream}?type=event", AdminKey))
+        {
+            start = (await stream.NextAsync(TimeSpan.FromSeconds(5)))!.Id!;
+        }
+        await CreateAsync("stream-while-away");
+        await using var resumed = await OpenAsync($"{Stream}?type=event", AdminKey, lastEventId: start);
+        var missed = await resumed.ChangesAsync(1);
+        var id = (await GetAsync<JsonNode>("/api/v1/events/stream-while-away", AdminKey))["id"]!.GetValue<string>();
+        Assert.Equal([id], missed.Select(IdOf));
     }
 
     [Theory]

@@ -47,6 +47,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Accept with a body that holds a NUL byte (as a gzip or UTF-16 answer would).</summary>
+    public bool NulInAnswer { get; set; }
+
     /// <summary>Answer with a redirect to this URL instead.</summary>
     public string? RedirectTo { get; set; }
 
@@ -118,7 +121,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.Empty; // the sender gave up waiting: it will send the message again
         }
         Accepted.Enqueue(message);
-        return Results.NoContent();
+        return NulInAnswer ? Results.Text("ok\0ok", "text/plain") : Results.NoContent();
     }
 
     // The header may carry several signatures (during a rotation: one per secret), space-separated; the message is

@@ -233,6 +233,43 @@ public sealed class WebhookTests : WriteApiTest
     }
 
     [Fact]
+    public async Task An_answer_with_a_NUL_byte_is_logged_and_the_cursor_moves_on()
+    {
+        // Found by review: PostgreSQL refused the excerpt, so the delivered message was never recorded and was sent again and again.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await SubscribeAsync(AdminKey, receiver, new { Types = new[] { "event" } });
+        receiver.NulInAnswer = true;
+        await CreateEventAsync("webhook-nul-1");
+        await CreateEventAsync("webhook-nul-2");
+        Assert.True(await WebhookReceiver.WaitAsync(() => receiver.Accepted.Count >= 2), $"{receiver.Accepted.Count} of 2");
+        Assert.Equal(["webhook-nul-1", "webhook-nul-2"], Events(receiver).Select(m => m.Slug));
+        var log = await Attempts(subscription.Id);
+        Assert.Equal(2, log.Count(a => a.Succeeded));
+        Assert.All(log, a => Assert.Equal("okok", a.ResponseExcerpt));
+    }
+
+    [Fact]
+    public async Task A_pause_stops_a_subscription_s_deliveries_even_in_the_middle_of_a_backlog()
+    {
+        // Found by review: a sender draining a backlog kept sending to a subscription paused (or deleted) meanwhile.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await SubscribeAsync(AdminKey, receiver, new { Types = new[] { "event" } });
+        receiver.Delay = TimeSpan.FromMilliseconds(300);
+        for (var i = 0; i < 8; i++)
+        {
+            await CreateEventAsync($"webhook-backlog-{i}");
+        }
+        Assert.True(await WebhookReceiver.WaitAsync(() => receiver.Arrived.Count >= 1));
+        using (var paused = await SendAsync(HttpMethod.Post, $"{Webhooks}/{subscription.Id}/pause", AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
+        var atPause = receiver.Arrived.Count;
+        await Task.Delay(2000);
+        Assert.True(receiver.Arrived.Count <= atPause + 1, $"{receiver.Arrived.Count - atPause} sent after the pause"); // at most the one in flight
+    }
+
+    [Fact]
     public async Task A_redirect_is_not_followed_and_counts_as_a_failure()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -117,11 +117,10 @@ internal static class ChangesApi
         return problem is null;
     }
 
-    /// <summary>
-    /// The feed as server-sent events: each change an event whose id is the cursor just after it, so a client that
-    /// reconnects with Last-Event-ID (as EventSource does) resumes where it stopped. Without a cursor the stream starts
-    /// at the end of the feed (new changes only). The same entries, in the same order and visibility, as GET /changes.
-    /// </summary>
+    // The feed as server-sent events: each change an event whose id is the cursor just after it, so a client that
+    // reconnects with Last-Event-ID (as EventSource does) resumes where it stopped. Without a cursor the stream starts
+    // at the end of the feed (new changes only). The same entries, in the same order and visibility, as GET /changes.
+    // (A comment, not an XML summary: the OpenAPI document would take it for the operation's summary.)
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamChanges(
         HttpContext context, ChangeQueries queries, IOptions<ChangeStreamOptions> options, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
@@ -144,6 +143,7 @@ internal static class ChangesApi
         response.Headers["X-Accel-Buffering"] = "no"; // nginx and the like: pass each event on at once
         if (Http.HeadRequests.IsHead(context))
         {
+            Caching.StreamingResponse.Start(context); // the GET's headers, not those of a cached answer
             return TypedResults.Empty;
         }
         var settings = options.Value;
@@ -152,8 +152,11 @@ internal static class ChangesApi
         await Caching.StreamingResponse.WriteAsync(context, "The change stream", async () =>
         {
             var writer = new StreamWriter(response.Body, new UTF8Encoding(false)) { NewLine = "\n" };
-            await writer.WriteAsync($"retry: {(int)settings.RetryAfterDisconnect.TotalMilliseconds}\n\n");
-            await writer.FlushAsync(stop.Token);
+            // The position goes first (and with every keep-alive): a client that has received no change yet still
+            // reconnects with a Last-Event-ID, and misses nothing published meanwhile. (An id with no data updates
+            // EventSource's last event id without firing an event.)
+            await writer.WriteAsync($"retry: {(int)settings.RetryAfterDisconnect.TotalMilliseconds}\nid: {Encode(position)}\n\n");
+            await writer.FlushAsync(ct); // even when the server is already stopping: the client learns where to resume
             var quiet = Stopwatch.StartNew();
             try
             {
@@ -170,7 +173,7 @@ internal static class ChangesApi
                     {
                         if (rows.Count == 0)
                         {
-                            await writer.WriteAsync(": keep-alive\n\n"); // proxies close idle connections
+                            await writer.WriteAsync($": keep-alive\nid: {Encode(position)}\n\n"); // proxies close idle connections
                         }
                         await writer.FlushAsync(stop.Token);
                         quiet.Restart();

@@ -10,6 +10,10 @@ internal static class CommitSignal
 
     public static void Committed()
     {
+        if (s_signal.CurrentCount > 0)
+        {
+            return; // already signalled (checked first: a write should not pay for an exception)
+        }
         try
         {
             s_signal.Release();

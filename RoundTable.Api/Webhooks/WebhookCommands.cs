@@ -117,18 +117,25 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
 
     private const string Leased = "subscription_id = @Id AND lease_token = @Token";
 
-    private const string RenewSql = $"""
-        UPDATE webhook_cursors SET lease_until = now() + @Lease
-        WHERE {Leased} AND lease_until > now()
-        RETURNING tx::text::bigint AS tx, seq
+    private const string RenewSql = """
+        UPDATE webhook_cursors c SET lease_until = now() + @Lease
+        WHERE c.subscription_id = @Id AND c.lease_token = @Token AND c.lease_until > now()
+          AND (NOT @Unchanged OR EXISTS (
+              SELECT 1 FROM webhook_subscriptions w JOIN api_keys k ON k.id = w.key_id
+              WHERE w.id = c.subscription_id AND w.status = 'active' AND w.key_id = @KeyId AND w.secret = @Secret
+                AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))
+        RETURNING c.tx::text::bigint AS tx, c.seq
         """;
 
-    /// <summary>Extends the lease if it is still this sender's, with the cursor as it is now; null when it is not.</summary>
-    public async Task<(long Tx, long Seq)?> RenewAsync(SenderRow s, TimeSpan lease, CancellationToken ct)
+    /// <summary>
+    /// Extends the lease if it is still this sender's, with the cursor as it is now; null when it is not, or (with
+    /// <paramref name="unchanged"/>) when the subscription was paused, deleted, rotated or its key stopped working since it was leased.
+    /// </summary>
+    public async Task<(long Tx, long Seq)?> RenewAsync(SenderRow s, TimeSpan lease, CancellationToken ct, bool unchanged = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<(long Tx, long Seq)?>(new CommandDefinition(RenewSql,
-            new { s.Id, Token = s.LeaseToken, Lease = lease }, cancellationToken: ct));
+            new { s.Id, Token = s.LeaseToken, Lease = lease, Unchanged = unchanged, s.KeyId, s.Secret }, cancellationToken: ct));
     }
 
     // The receiver took the change: its attempt is logged, the cursor moves past it and the lease is extended, in one
@@ -151,6 +158,8 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
         FROM webhook_subscriptions s
         WHERE s.id = c.subscription_id AND s.status = 'active' AND c.attempts = 0 AND c.next_attempt_at > now()
           AND (c.lease_until IS NULL OR c.lease_until < now())
+          -- only those with something after their cursor
+          AND EXISTS (SELECT 1 FROM changes ch WHERE (ch.tx, ch.seq) > (c.tx, c.seq) AND ch.tx < pg_snapshot_xmin(pg_current_snapshot()))
         """;
 
     private const string IdleSql = $"""

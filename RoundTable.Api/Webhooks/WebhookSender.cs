@@ -91,7 +91,8 @@ internal sealed class WebhookDispatcher(WebhookTargets targets, IOptions<Webhook
             read += n;
         }
         // The rest of the answer is not read: the connection is dropped rather than drained (MaxResponseDrainSize 0).
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read).Replace("\uFFFD", "", StringComparison.Ordinal);
+        // Text only: PostgreSQL refuses a NUL in text, and an answer in another encoding is not worth keeping byte for byte.
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read).Replace("\uFFFD", "", StringComparison.Ordinal).Replace("\0", "", StringComparison.Ordinal);
     }
 
     private static int Elapsed(Stopwatch clock) => (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds);
@@ -191,9 +192,9 @@ internal sealed class WebhookSender(
                         await commands.WakeAsync(stoppingToken);
                         sinceWake.Restart();
                     }
-                    catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        logger.LogWarning("Webhook delivery paused: the database did not answer ({Error}).", e.GetType().Name);
+                        logger.LogWarning("Webhook delivery paused: the wake-up failed ({Error}).", e.GetType().Name);
                     }
                 }
             }
@@ -233,8 +234,10 @@ internal sealed class WebhookSender(
             await commands.IdleAsync(subscription, null, settings.PollInterval, ct);
             return;
         }
-        // One message at a time, in feed order, for as long as there are changes (up to a bound, so that others get a turn).
-        for (var sent = 0; sent < MaxPerTurn; sent++)
+        // One message at a time, in feed order, for as long as there are changes (up to a bound in count and in time, so
+        // that other subscriptions get their turn).
+        var turn = Stopwatch.StartNew();
+        for (var sent = 0; sent < MaxPerTurn && turn.Elapsed < TurnTime; sent++)
         {
             var next = await queries.NextAsync(subscription, ct);
             if (next?.Tx is not { } tx || next.Seq is not { } seq)
@@ -242,19 +245,27 @@ internal sealed class WebhookSender(
                 await commands.IdleAsync(subscription, next?.HeadTx is { } headTx && next.HeadSeq is { } headSeq ? (headTx, headSeq) : null, settings.PollInterval, ct);
                 return;
             }
+            // Just before the send: the lease is still this sender's (renewed for a whole attempt), and the subscription is
+            // still active, with the same key and secret: a pause, a deletion, a rotation or a revoked key stops the turn.
+            if (await commands.RenewAsync(subscription, Lease(settings), ct, unchanged: true) is null)
+            {
+                await commands.IdleAsync(subscription, null, TimeSpan.Zero, CancellationToken.None);
+                return;
+            }
             var message = WebhookMessages.ForChange(next, dispatcher.BaseUrl);
             var outcome = await dispatcher.SendAsync(subscription, message, ct);
+            // What the receiver answered is recorded even when the process is stopping: a message it took is not sent again.
             if (!outcome.Succeeded)
             {
-                await commands.RecordAttemptAsync(subscription.Id, WebhookAttemptKind.Change, message, outcome, ct);
-                if (await commands.FailedAsync(subscription, Backoff(subscription.Attempts + 1), ct))
+                await commands.RecordAttemptAsync(subscription.Id, WebhookAttemptKind.Change, message, outcome, CancellationToken.None);
+                if (await commands.FailedAsync(subscription, Backoff(subscription.Attempts + 1), CancellationToken.None))
                 {
                     await commands.DisableAsync(subscription.Id,
-                        $"The receiver has failed for longer than {settings.DisableAfter}; the last attempt: {outcome.Describe()}.", ct);
+                        $"The receiver has failed for longer than {settings.DisableAfter}; the last attempt: {outcome.Describe()}.", CancellationToken.None);
                 }
                 return;
             }
-            if (!await commands.DeliveredAsync(subscription, message, outcome, tx, seq, Lease(settings), ct))
+            if (!await commands.DeliveredAsync(subscription, message, outcome, tx, seq, Lease(settings), CancellationToken.None))
             {
                 return; // the lease ran out and another sender has the subscription: it goes on from the cursor
             }
@@ -262,6 +273,8 @@ internal sealed class WebhookSender(
         }
         await commands.IdleAsync(subscription, null, TimeSpan.Zero, ct); // more may be waiting: due again at once
     }
+
+    private static readonly TimeSpan TurnTime = TimeSpan.FromSeconds(5);
 
     private const int MaxPerTurn = 100;
 
