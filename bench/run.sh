@@ -181,6 +181,7 @@ webhook_run() {
     t0=$(date +%s%N)
     wrk -t2 -c8 -d"$([ "$smoke" = 1 ] && echo 1 || echo 4)s" -s "$root/.data/bench-create.lua" "$base/api/v1/events" >/dev/null
     t1=$(date +%s%N)
+    sleep 1 # creates that were in flight when wrk stopped still commit: count them too
     created=$(( $(psql_ -d "$db" -c "SELECT count(*) FROM events") - created ))
     writes=$(awk -v n="$created" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
     total=$((created * subs))
