@@ -62,6 +62,7 @@ public sealed class ArchitectureTests
     [InlineData("ApiKeys", "ApiKey", "Api Queries Commands Contracts Mappings")]
     [InlineData("Search", "Search", "Api Queries Contracts")]
     [InlineData("Changes", "Change", "Api Queries Contracts")]
+    [InlineData("Webhooks", "Webhook", "Api Queries Commands Contracts Validators")]
     public void Every_feature_folder_has_the_same_files_in_the_same_roles(string folder, string singular, string roles)
     {
         var files = Directory.GetFiles(Path.Combine(RepositoryRoot(), Root, folder), "*.cs").Select(Path.GetFileName).ToHashSet();

@@ -44,10 +44,10 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
         return result.Id;
     }
 
-    public const string Pause = "UPDATE webhook_subscriptions w SET status = 'paused' WHERE w.id = @Id AND w.status = 'active' AND " + WebhookQueries.Owned + " RETURNING w.version";
+    public static readonly SubscriptionChange Pause = new("UPDATE webhook_subscriptions w SET status = 'paused' WHERE w.id = @Id AND w.status = 'active' AND " + WebhookQueries.Owned + " RETURNING w.version", "update");
 
     // Resuming starts again where delivery stopped, at once.
-    public const string Resume = """
+    public static readonly SubscriptionChange Resume = new("""
         WITH w AS (
             -- Deliveries go on as the key that resumed it sees the feed (the one that created it may have been revoked),
             -- except when an admin resumes a partner's: that one keeps its partner's key.
@@ -59,30 +59,31 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
             UPDATE webhook_cursors c SET attempts = 0, failing_since = NULL, next_attempt_at = now()
             FROM w WHERE c.subscription_id = w.id)
         SELECT version FROM w
-        """;
+        """, "update");
 
-    public const string Rotate = """
+    public static readonly SubscriptionChange Rotate = new("""
         UPDATE webhook_subscriptions w
         SET previous_secret = w.secret, previous_expires_at = now() + @Grace, secret = @Secret
         WHERE w.id = @Id AND
-        """ + " " + WebhookQueries.Owned + " RETURNING w.version";
+        """ + " " + WebhookQueries.Owned + " RETURNING w.version", "update");
 
-    public const string Delete = "DELETE FROM webhook_subscriptions w WHERE w.id = @Id AND " + WebhookQueries.Owned + " RETURNING w.version + 1";
+    public static readonly SubscriptionChange Delete =
+        new("DELETE FROM webhook_subscriptions w WHERE w.id = @Id AND " + WebhookQueries.Owned + " RETURNING w.version + 1", "delete");
 
     /// <summary>
     /// Runs one of the statements above on the caller's subscription, audited: true when it changed something, false
     /// when it did not (the subscription is already in that state); null when the caller has no such subscription.
     /// </summary>
-    public async Task<bool?> ChangeAsync(Caller caller, Guid id, string sql, CancellationToken ct)
+    public async Task<bool?> ChangeAsync(Caller caller, Guid id, SubscriptionChange change, CancellationToken ct)
     {
         await using var write = await AuditedWrite.BeginAsync(dataSource, caller.KeyId, ct);
         var parameters = WebhookQueries.Owner(caller, new { Id = id, caller.KeyId, Secret = NewSecret(), Grace = options.Value.RotationGracePeriod });
-        if (await write.QuerySingleOrDefaultAsync<long?>(sql, parameters) is not { } version)
+        if (await write.QuerySingleOrDefaultAsync<long?>(change.Sql, parameters) is not { } version)
         {
             return await write.QuerySingleAsync<bool>(
                 $"SELECT EXISTS (SELECT 1 FROM webhook_subscriptions w WHERE w.id = @Id AND {WebhookQueries.Owned})", parameters) ? false : null;
         }
-        await write.AuditAsync(ReferenceEquals(sql, Delete) ? "delete" : "update", Type, id, version - 1, version);
+        await write.AuditAsync(change.AuditOperation, Type, id, version - 1, version);
         await write.CommitAsync();
         return true;
     }
@@ -250,3 +251,6 @@ internal sealed class WebhookCommands(NpgsqlDataSource dataSource, IOptions<Webh
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
     }
 }
+
+/// <summary>A subscriber's change of its subscription: the statement (returning the new version) and how it is audited.</summary>
+internal sealed record SubscriptionChange(string Sql, string AuditOperation);

@@ -75,7 +75,10 @@ internal sealed class WebhookDispatcher(WebhookTargets targets, IOptions<Webhook
     }
 
     /// <summary>The base of the URLs in payloads: Webhooks:PublicBaseUrl, else the first address this process listens on.</summary>
-    public string BaseUrl => (options.Value.PublicBaseUrl
+    private string? _baseUrl;
+
+    // Read once, when the first message is made (the server listens by then), not for every message.
+    public string BaseUrl => _baseUrl ??= (options.Value.PublicBaseUrl
         ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.Replace("://+", "://localhost", StringComparison.Ordinal)
             .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal)
             .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)

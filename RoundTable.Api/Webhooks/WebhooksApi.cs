@@ -173,10 +173,10 @@ internal static class WebhooksApi
     }
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> ChangeAsync(
-        Guid id, HttpContext context, WebhookServices services, string sql, bool showSecret, CancellationToken ct)
+        Guid id, HttpContext context, WebhookServices services, SubscriptionChange change, bool showSecret, CancellationToken ct)
     {
         var caller = Caller.From(context.User);
-        if (await services.Commands.ChangeAsync(caller, id, sql, ct) is null || await services.Queries.GetAsync(caller, id, ct) is not { } row)
+        if (await services.Commands.ChangeAsync(caller, id, change, ct) is null || await services.Queries.GetAsync(caller, id, ct) is not { } row)
         {
             return Problems.NotFound(Resource, id.ToString());
         }
