@@ -70,6 +70,8 @@ app.UseRoundTableCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
+// Before anything reads the database: the reads the rule allows go to a standby (when one is configured).
+app.UseStandbyReads();
 // After routing, so that the probes and /metrics can leave themselves out of the request log.
 app.UseRoundTableRequestLog();
 app.UseCors();

@@ -34,7 +34,7 @@ public abstract class ApiTest : IAsyncLifetime
         Client = _factory.CreateContractClient();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         if (_factory is not null)

@@ -75,6 +75,42 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>
+    /// A hot standby of this cluster, by synchronous streaming replication (pg_basebackup -R; this cluster then waits
+    /// for the standby to have flushed every commit before it acknowledges it, so a failover loses no acknowledged
+    /// write), on a port of its own; it feeds back its oldest snapshot so that the primary does not remove rows its
+    /// reads still need. Promoted, it waits for no standby of its own.
+    /// </summary>
+    public async Task<LocalPostgresCluster> StartStandbyAsync()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePort();
+        var standby = new LocalPostgresCluster(_binDirectory, dataDirectory, port);
+        await RunAsync("pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-D", dataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync");
+        await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"), $"""
+
+            port = {port}
+            unix_socket_directories = '{dataDirectory}'
+            hot_standby = on
+            hot_standby_feedback = on
+            synchronous_standby_names = ''
+            """);
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await standby.RunAsync("pg_ctl", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start");
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        foreach (var sql in new[] { "ALTER SYSTEM SET synchronous_standby_names = '*'", "SELECT pg_reload_conf()" })
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return standby;
+    }
+
+    /// <summary>Makes this standby the primary (pg_ctl promote, waiting until it accepts writes).</summary>
+    public Task PromoteAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-w", "-t", "60", "promote");
+
     /// <summary>Stops the server as a crash would (immediate: no checkpoint, clients cut off).</summary>
     public Task CrashAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "stop");
 

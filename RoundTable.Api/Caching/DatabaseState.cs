@@ -17,6 +17,7 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
     // inside the CASEs).
     internal const string StateSql = $"""
         SELECT s.id AS snapshot, statement_timestamp() AS read_at, coalesce(s.id = @Known, false) AS known,
+               pg_is_in_recovery() AS in_recovery,
                CASE WHEN s.id = @Known THEN NULL ELSE (SELECT max(changed_at) FROM changes) END AS newest_change,
                CASE WHEN s.id = @Known THEN NULL
                     ELSE (SELECT min(a.xact_start) FROM pg_stat_get_activity(NULL) a
@@ -28,7 +29,10 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
     /// <summary>Which transactions have completed, on which server run.</summary>
     internal const string SnapshotId = "pg_current_snapshot()::text || ' ' || extract(epoch FROM pg_postmaster_start_time())::text";
 
+    // One state per kind of server: a state read on the standby (StandbyReads) dates only answers read there, and
+    // one read on the primary only answers read there.
     private Confirmed? _confirmed;
+    private Confirmed? _confirmedOnStandby;
 
     /// <summary>
     /// The state for a request. A revalidation reads the current snapshot (one cheap query): its answer depends on it.
@@ -41,7 +45,8 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
     /// </summary>
     public async Task<DatabaseState> ReadAsync(HttpRequest request, CancellationToken ct)
     {
-        var last = Volatile.Read(ref _confirmed);
+        var onStandby = StandbyReads.Routed;
+        var last = Volatile.Read(ref Slot(onStandby));
         var conditional = request.Headers.IfNoneMatch.Count > 0 || request.Headers.IfModifiedSince.Count > 0;
         if (!conditional && last is not null && Environment.TickCount64 - last.At < options.Value.StateReuseMilliseconds)
         {
@@ -52,21 +57,23 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
         // The snapshot has not moved and the dates were settled: the state is the same, confirmed now.
         var state = row.Known && last is not null
             ? last.State
-            : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value);
+            : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value, row.InRecovery);
         // A slower request does not put back an older state (safe, but its dates and validators would be older).
-        var current = Volatile.Read(ref _confirmed);
+        var current = Volatile.Read(ref Slot(onStandby));
         if (current is null || current.State.ReadAt <= state.ReadAt)
         {
-            Volatile.Write(ref _confirmed, new Confirmed(state, Environment.TickCount64));
+            Volatile.Write(ref Slot(onStandby), new Confirmed(state, Environment.TickCount64));
         }
         return state;
     }
+
+    private ref Confirmed? Slot(bool onStandby) => ref onStandby ? ref _confirmedOnStandby : ref _confirmed;
 
     private sealed record Confirmed(DatabaseState State, long At);
 
     private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
-    private sealed record StateRow(string Snapshot, DateTime? ReadAt, bool Known, DateTime? NewestChange, DateTime? OldestWriter);
+    private sealed record StateRow(string Snapshot, DateTime? ReadAt, bool Known, bool InRecovery, DateTime? NewestChange, DateTime? OldestWriter);
 }
 
 /// <summary>
@@ -77,11 +84,12 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
 /// is <see cref="Settled"/> (no writer running, and the newest change in an earlier second than this reading:
 /// any later change then falls in a later second); otherwise it is the second before the oldest of the two, which
 /// no If-Modified-Since can match until the dates settle. If-Modified-Since gets a 304 while the newest change is
-/// in its second or before.
+/// in its second or before. A state read on a standby (<paramref name="OnStandby"/>) is never settled: the writers
+/// running on the primary are not visible there.
 /// </summary>
-internal sealed record DatabaseState(string Snapshot, DateTime? NewestChange, DateTime? OldestWriter, DateTime ReadAt)
+internal sealed record DatabaseState(string Snapshot, DateTime? NewestChange, DateTime? OldestWriter, DateTime ReadAt, bool OnStandby = false)
 {
-    public bool Settled => OldestWriter is null && NewestChange is { } newest && Second(ReadAt) > Second(newest);
+    public bool Settled => !OnStandby && OldestWriter is null && NewestChange is { } newest && Second(ReadAt) > Second(newest);
 
     public DateTimeOffset? LastModified => NewestChange switch
     {

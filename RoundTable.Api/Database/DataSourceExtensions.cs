@@ -30,7 +30,12 @@ internal static class DataSourceExtensions
     public static ValueTask<T> RetryingReadAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct) =>
         ReadAsync(dataSource, new CommandDefinition("", cancellationToken: ct), (connection, _) => read(connection, ct));
 
-    private static ValueTask<T> ReadAsync<T>(NpgsqlDataSource dataSource, CommandDefinition command,
+    // Reads of a request the standby rule allows go to the standby (StandbyReads.Route); all others to the primary.
+    private static ValueTask<T> ReadAsync<T>(NpgsqlDataSource primary, CommandDefinition command,
+        Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>
+        ReadOnAsync(StandbyReads.Route(primary), command, read);
+
+    private static ValueTask<T> ReadOnAsync<T>(NpgsqlDataSource dataSource, CommandDefinition command,
         Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>
         s_readRetry.ExecuteAsync(async (state, ct) =>
         {
@@ -97,7 +102,7 @@ internal static class DataSourceExtensions
     /// <summary>Every row of one statement, read unbuffered: memory stays flat, and one statement is one snapshot.</summary>
     public static async IAsyncEnumerable<T> StreamAsync<T>(this NpgsqlDataSource dataSource, CommandDefinition command)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(command.CancellationToken);
+        await using var connection = await StandbyReads.Route(dataSource).OpenConnectionAsync(command.CancellationToken);
         await foreach (var row in connection.QueryUnbufferedAsync<T>(command.CommandText, command.Parameters,
             command.Transaction as System.Data.Common.DbTransaction, command.CommandTimeout).WithCancellation(command.CancellationToken))
         {

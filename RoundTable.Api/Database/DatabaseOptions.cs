@@ -35,6 +35,18 @@ internal sealed class DatabaseOptions
     /// <summary>Seconds to wait before a first attempt is retried while the database is missing at start-up (doubling up to 5).</summary>
     public double StartupRetrySeconds { get; set; } = 0.5;
 
+    /// <summary>
+    /// With a multi-host connection string (<c>Host=db1,db2</c>), let anonymous, unconditional reads go to a hot standby
+    /// (StandbyReads says the rule). Off: every read goes to the primary.
+    /// </summary>
+    public bool StandbyReads { get; set; } = true;
+
+    /// <summary>Seconds a standby may be behind the primary and still be read from.</summary>
+    public double MaxStandbyLagSeconds { get; set; } = 5;
+
+    /// <summary>Milliseconds between checks of the standby's lag.</summary>
+    public int StandbyCheckMilliseconds { get; set; } = 1000;
+
     public static string GetConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value
             ? value

@@ -51,6 +51,20 @@ internal static class DatabaseSetup
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
+            // Several hosts (a primary and its standbys): connections of this data source go to the primary, whichever
+            // host that is after a failover, and a host's role is asked again every 2 s (the driver's default is 10), so
+            // that writes find a promoted standby within seconds. StandbyReads sends some reads to a standby.
+            if (settings.Host?.Contains(',', StringComparison.Ordinal) == true)
+            {
+                if (!HasSetting(connectionString, "Target Session Attributes"))
+                {
+                    settings.TargetSessionAttributes = "primary";
+                }
+                if (!HasSetting(connectionString, "Host Recheck Seconds"))
+                {
+                    settings.HostRecheckSeconds = 2;
+                }
+            }
             // The API leaves no session state on a pooled connection (only transaction-scoped settings and locks; the
             // migrator's session lock has a connection of its own), so a connection handed back to the pool is not
             // reset: the reset is a batch of seven statements before the next command, on every request.
@@ -59,6 +73,8 @@ internal static class DatabaseSetup
                 builder.ConnectionStringBuilder.NoResetOnClose = true;
             }
         });
+        services.AddSingleton<StandbyReads>();
+        services.AddHostedService<StandbyLagMonitor>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<KeyResolver>();
         return services;

@@ -62,6 +62,10 @@ internal static class DatabaseFaults
                     return "unavailable";
                 case PostgresException:
                     return null; // the statement's own failure, not the database's
+                // A multi-host connection string with no host in the role asked for (no primary between a primary's
+                // loss and a standby's promotion): the driver says so in this message and nothing else.
+                case NpgsqlException when e.Message.StartsWith("No suitable host", StringComparison.Ordinal):
+                    return "starting_or_stopping";
                 case NpgsqlException { InnerException: TimeoutException }:
                     return e.Message.Contains("pool", StringComparison.OrdinalIgnoreCase) ? "pool_timeout" : "timeout";
                 case TimeoutException:
