@@ -251,6 +251,13 @@ public sealed class StandbyTests
         using (var read = await SendAsync(client, HttpMethod.Get, Event))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.True(FromStandby(read));
+        }
+        // The replica stays in the load balancer (ready, degraded): it still serves those reads.
+        using (var ready = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("degraded", await ready.Content.ReadAsStringAsync());
         }
         await topology.Standby.PromoteAsync();
         promotedAt.Restart();

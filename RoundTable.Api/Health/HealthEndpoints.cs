@@ -10,8 +10,13 @@ namespace RoundTable.Api.Health;
 /// <summary>The body of /health/live and /health/ready.</summary>
 public sealed record HealthReportResponse(string Status, IReadOnlyDictionary<string, string> Checks);
 
-/// <summary>Ready when the database answers and every migration in the assembly has been applied.</summary>
-internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationState preparation, ShutdownState shutdown) : IHealthCheck
+/// <summary>
+/// Ready when the database answers and every migration in the assembly has been applied. With a standby configured,
+/// a replica whose primary does not answer (a failover under way) stays ready, degraded, while the standby answers
+/// within its lag: it still serves the reads the standby takes, and its writes answer 503 with Retry-After; taking
+/// every replica out of the load balancer would turn those reads into errors too.
+/// </summary>
+internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationState preparation, ShutdownState shutdown, StandbyReads standby) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -33,6 +38,10 @@ internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationS
             return pending.Count == 0
                 ? HealthCheckResult.Healthy("reachable, migrations applied")
                 : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException && standby.Usable)
+        {
+            return HealthCheckResult.Degraded("the primary is unreachable: reads come from the standby, writes answer 503 until a primary is back");
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
