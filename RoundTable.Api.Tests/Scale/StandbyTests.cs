@@ -291,4 +291,111 @@ public sealed class StandbyTests
         }
         Assert.Empty(acknowledged.Except(present));
     }
+
+    [Fact]
+    public async Task A_write_the_synchronous_standby_did_not_confirm_is_a_503_not_an_acknowledgement()
+    {
+        await using var topology = await StartAsync(new Dictionary<string, string> { ["Database:CommandTimeoutSeconds"] = "1" });
+        var client = topology.Client;
+        using (var before = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+            """{"slug":"confirmed","name":{"en":"Confirmed"},"kind":"other"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Created, before.StatusCode);
+        }
+        await topology.Standby.CrashAsync();
+        var watch = Stopwatch.StartNew();
+        using (var write = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+            """{"slug":"unconfirmed","name":{"en":"Unconfirmed"},"kind":"other"}""", headers: r => r.Headers.Add("Idempotency-Key", "unconfirmed")))
+        {
+            var body = await write.Content.ReadAsStringAsync();
+            Assert.True(write.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)write.StatusCode}: {body}");
+            Assert.NotNull(write.Headers.RetryAfter?.Delta);
+            Assert.Contains("replication_unconfirmed", body);
+            Assert.DoesNotContain("synchronous", body); // no driver text
+        }
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"the write took {watch.Elapsed}");
+        // Once the standby is back, the retry with the same key answers what the write did.
+        await topology.Standby.RestartAsync();
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var retry = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+                """{"slug":"unconfirmed","name":{"en":"Unconfirmed"},"kind":"other"}""", headers: r => r.Headers.Add("Idempotency-Key", "unconfirmed"));
+            return retry.StatusCode == HttpStatusCode.Created;
+        }, 20), "the retry never answered 201");
+    }
+
+    [Fact]
+    public async Task A_standby_cut_off_from_a_primary_that_answers_is_not_read_from()
+    {
+        await using var topology = await StartAsync();
+        var client = topology.Client;
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            return FromStandby(read);
+        }, 10), "anonymous reads never came from the standby");
+        // The standby stops streaming (its replayed WAL is all it received, so it looks current), and the primary
+        // stops waiting for it.
+        await using (var primary = new NpgsqlConnection($"Host=127.0.0.1;Port={topology.Primary.Port};Username=postgres;Database=postgres;Pooling=false"))
+        {
+            await primary.OpenAsync();
+            foreach (var sql in new[] { "ALTER SYSTEM SET synchronous_standby_names = ''", "SELECT pg_reload_conf()" })
+            {
+                await using var command = new NpgsqlCommand(sql, primary);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        await StandbySqlAsync(topology, "ALTER SYSTEM SET primary_conninfo = ''");
+        await StandbySqlAsync(topology, "SELECT pg_reload_conf()");
+        using (var before = await SendAsync(client, HttpMethod.Get, Event, topology.Key))
+        using (var write = await SendAsync(client, HttpMethod.Patch, Event, topology.Key, """{"status":"postponed"}""", "application/merge-patch+json",
+            r => r.Headers.TryAddWithoutValidation("If-Match", before.Headers.ETag!.ToString())))
+        {
+            Assert.Equal(HttpStatusCode.OK, write.StatusCode);
+        }
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            return !FromStandby(read) && (await read.Content.ReadAsStringAsync()).Contains("\"postponed\"", StringComparison.Ordinal);
+        }, 10), "anonymous reads kept coming from a standby that no longer streams");
+    }
+
+    [Fact]
+    public async Task A_frozen_primary_leaves_replicas_ready_degraded_and_reads_served_by_the_standby()
+    {
+        await using var topology = await StartAsync();
+        var client = topology.Client;
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            return FromStandby(read);
+        }, 10), "anonymous reads never came from the standby");
+        await topology.Primary.FreezeAsync();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using (var ready = await client.GetAsync("/health/ready"))
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+                Assert.Contains("degraded", await ready.Content.ReadAsStringAsync());
+            }
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the probe took {watch.Elapsed}");
+            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        finally
+        {
+            await topology.Primary.ThawAsync();
+        }
+    }
+
+    [Fact]
+    public void A_read_the_standby_cancelled_for_its_replication_is_a_503_cause()
+    {
+        var conflict = new PostgresException("canceling statement due to conflict with recovery", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
+        Assert.Equal("standby_conflict", RoundTable.Api.Errors.DatabaseFaults.Code(conflict));
+        Assert.NotNull(RoundTable.Api.Errors.DatabaseFaults.Cause(conflict));
+        var serialization = new PostgresException("could not serialize access due to concurrent update", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
+        Assert.Null(RoundTable.Api.Errors.DatabaseFaults.Code(serialization));
+    }
 }

@@ -57,7 +57,9 @@ internal sealed class DatabaseStates(NpgsqlDataSource dataSource, IOptions<Cachi
         // The snapshot has not moved and the dates were settled: the state is the same, confirmed now.
         var state = row.Known && last is not null
             ? last.State
-            : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value, row.InRecovery);
+            // A request routed to a standby may read its state or its body on the primary (Npgsql falls back to it when
+            // no standby connection is to be had): either way its body may be older than the primary's state.
+            : new DatabaseState(row.Snapshot, Utc(row.NewestChange), Utc(row.OldestWriter), Utc(row.ReadAt)!.Value, onStandby || row.InRecovery);
         // A slower request does not put back an older state (safe, but its dates and validators would be older).
         var current = Volatile.Read(ref Slot(onStandby));
         if (current is null || current.State.ReadAt <= state.ReadAt)

@@ -39,7 +39,9 @@ internal sealed class HttpCaching(RequestDelegate next, DatabaseStates states, I
         var isRead = HttpMethods.IsGet(context.Request.Method);
         var state = isRead && context.GetEndpoint()?.Metadata.GetMetadata<DatedByChangesMetadata>() is not null ? await states.ReadAsync(context.Request, context.RequestAborted) : null;
         var lastModified = state?.LastModified;
-        var validatorKey = state is not null && options.Value.ValidatorEntries > 0 ? ValidatorKey(context) : null;
+        // Validators are filed only for answers read on the primary: one read on a standby may be older than the
+        // snapshot it would be filed under (StandbyReads), and revalidations are answered on the primary anyway.
+        var validatorKey = state is not null && options.Value.ValidatorEntries > 0 && !Database.StandbyReads.Routed ? ValidatorKey(context) : null;
         if (validatorKey is not null
             && _validators.TryGetValue(validatorKey, out Validator? known) && known!.Snapshot == state!.Snapshot
             && NotModified(context.Request, known.ETag, state))

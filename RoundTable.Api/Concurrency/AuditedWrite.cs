@@ -204,8 +204,26 @@ internal sealed class AuditedWrite : IAsyncDisposable
 
     public async Task CommitAsync()
     {
-        await _transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
+        // With synchronous replication, a COMMIT waits for the standby to confirm it. When that wait is cancelled (the
+        // statement's deadline while the standby is away), PostgreSQL keeps the commit on the primary and says so only
+        // in a warning: the write must not be acknowledged then, as a failover could lose it. The client hears a 503
+        // (outcome unknown) and retries with its Idempotency-Key.
+        var unconfirmed = false;
+        NoticeEventHandler watch = (_, e) => unconfirmed |= Database.ReplicationUnconfirmedException.IsNotice(e.Notice);
+        _connection.Notice += watch;
+        try
+        {
+            await _transaction.CommitAsync(CancellationToken.None); // once begun, a commit is not abandoned
+        }
+        finally
+        {
+            _connection.Notice -= watch;
+        }
         Database.CommitSignal.Committed();
+        if (unconfirmed)
+        {
+            throw new Database.ReplicationUnconfirmedException();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -30,10 +30,25 @@ internal static class DataSourceExtensions
     public static ValueTask<T> RetryingReadAsync<T>(this NpgsqlDataSource dataSource, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct) =>
         ReadAsync(dataSource, new CommandDefinition("", cancellationToken: ct), (connection, _) => read(connection, ct));
 
-    // Reads of a request the standby rule allows go to the standby (StandbyReads.Route); all others to the primary.
-    private static ValueTask<T> ReadAsync<T>(NpgsqlDataSource primary, CommandDefinition command,
-        Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>
-        ReadOnAsync(StandbyReads.Route(primary), command, read);
+    // Reads of a request the standby rule allows go to the standby (StandbyReads.Route); all others to the primary. A
+    // routed read the standby fails (down, frozen, or a statement cancelled by replication) is read again on the primary.
+    private static async ValueTask<T> ReadAsync<T>(NpgsqlDataSource primary, CommandDefinition command,
+        Func<NpgsqlConnection, CommandDefinition, Task<T>> read)
+    {
+        var source = StandbyReads.Route(primary);
+        if (ReferenceEquals(source, primary))
+        {
+            return await ReadOnAsync(primary, command, read);
+        }
+        try
+        {
+            return await ReadOnAsync(source, command, read);
+        }
+        catch (Exception e) when (DatabaseFaults.Code(e) is not null && !command.CancellationToken.IsCancellationRequested)
+        {
+            return await ReadOnAsync(primary, command, read);
+        }
+    }
 
     private static ValueTask<T> ReadOnAsync<T>(NpgsqlDataSource dataSource, CommandDefinition command,
         Func<NpgsqlConnection, CommandDefinition, Task<T>> read) =>

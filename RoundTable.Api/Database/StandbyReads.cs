@@ -25,11 +25,13 @@ internal sealed class StandbyReads
 {
     private static readonly AsyncLocal<NpgsqlDataSource?> s_route = new();
 
+    private readonly NpgsqlDataSource _primary;
     private readonly NpgsqlDataSource? _standby;
     private volatile bool _usable;
 
     public StandbyReads(NpgsqlDataSource primary, IOptions<DatabaseOptions> options)
     {
+        _primary = primary;
         if (options.Value.StandbyReads && primary is NpgsqlMultiHostDataSource hosts)
         {
             _standby = hosts.WithTargetSession(TargetSessionAttributes.PreferStandby);
@@ -68,14 +70,24 @@ internal sealed class StandbyReads
         && request.Headers.IfNoneMatch.Count == 0
         && request.Headers.IfModifiedSince.Count == 0;
 
-    // Seconds the standby is behind: 0 when it has replayed all it received, else the age of the last transaction it
-    // replayed. On a primary (a fallback, or a standby promoted since) it is 0.
+    // The standby's state: whether it is one (a fallback to the primary, or a standby promoted since, is not), whether
+    // its WAL receiver is streaming from the primary (a receiver whose status the user may not read counts as
+    // streaming), and how far behind it is: 0 when it has replayed all it received, else the age of the last
+    // transaction it replayed.
     internal const string LagSql = """
-        SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                    ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8
+        SELECT pg_is_in_recovery() AS in_recovery,
+               EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE coalesce(status, 'streaming') = 'streaming') AS streaming,
+               CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                    ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8 AS lag
         """;
 
-    /// <summary>Checks the standby's lag once: usable while it answers within <paramref name="maxLag"/>.</summary>
+    private sealed record LagRow(bool InRecovery, bool Streaming, double Lag);
+
+    /// <summary>
+    /// Checks the standby once: usable while it answers within <paramref name="maxLag"/>. A standby that is not
+    /// streaming has replayed all it received and so reads as current; it is usable only while the primary does not
+    /// answer either (a failover under way: its data is the latest there is), not when it is merely cut off.
+    /// </summary>
     public async Task CheckAsync(TimeSpan maxLag, ILogger logger, CancellationToken ct)
     {
         if (_standby is null)
@@ -85,9 +97,12 @@ internal sealed class StandbyReads
         bool usable;
         try
         {
-            await using var connection = await _standby.OpenConnectionAsync(ct);
-            var lag = await connection.ExecuteScalarAsync<double>(new CommandDefinition(LagSql, commandTimeout: 2, cancellationToken: ct));
-            usable = lag <= maxLag.TotalSeconds;
+            LagRow row;
+            await using (var connection = await _standby.OpenConnectionAsync(ct))
+            {
+                row = await connection.QuerySingleAsync<LagRow>(new CommandDefinition(LagSql, commandTimeout: 2, cancellationToken: ct));
+            }
+            usable = row.Lag <= maxLag.TotalSeconds && (!row.InRecovery || row.Streaming || !await PrimaryAnswersAsync(ct));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {
@@ -95,9 +110,22 @@ internal sealed class StandbyReads
         }
         if (usable != _usable)
         {
-            logger.LogInformation(usable ? "Anonymous reads go to the standby again." : "The standby is behind or not answering: every read goes to the primary.");
+            logger.LogInformation(usable ? "Anonymous reads go to the standby again." : "The standby is behind, cut off or not answering: every read goes to the primary.");
         }
         _usable = usable;
+    }
+
+    private async Task<bool> PrimaryAnswersAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await _primary.OpenConnectionAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }
 

@@ -27,6 +27,8 @@ internal static class DatabaseFaults
         "too_many_connections" => "The database has no connection to spare",
         "database_resources" => "The database is short of a resource (disk or memory)",
         "starting_or_stopping" => "The database is starting, stopping or failing over",
+        "replication_unconfirmed" => "The write was not confirmed by the database's standby in time, so it may or may not have been kept (retry with the same Idempotency-Key)",
+        "standby_conflict" => "A read on a standby was cancelled by its replication",
         NotPrepared => NotPreparedCause,
         _ => null,
     };
@@ -49,6 +51,11 @@ internal static class DatabaseFaults
         {
             switch (e)
             {
+                case Database.ReplicationUnconfirmedException:
+                    return "replication_unconfirmed";
+                // A read on a hot standby cancelled because replaying the primary's changes needed what it read.
+                case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure } p when p.MessageText.Contains("conflict with recovery", StringComparison.Ordinal):
+                    return "standby_conflict";
                 case PostgresException { SqlState: PostgresErrorCodes.TooManyConnections }:
                     return "too_many_connections";
                 case PostgresException { SqlState: var resources } when resources.StartsWith("53", StringComparison.Ordinal):

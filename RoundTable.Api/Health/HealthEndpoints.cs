@@ -32,14 +32,22 @@ internal sealed class DatabaseReadyCheck(DatabaseMigrator migrator, PreparationS
         {
             // The probe answers when its deadline (the token) ends, even while the driver is still cancelling a statement
             // on a frozen server (a cancel request and its own timeout on top); that statement ends in the background.
-            var check = migrator.PendingScriptsAsync(cancellationToken);
+            // With a standby, the primary gets a shorter deadline of its own, so that a frozen primary leaves time to
+            // answer "degraded" within the probe's.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (standby.Configured)
+            {
+                deadline.CancelAfter(TimeSpan.FromSeconds(1.5));
+            }
+            var check = migrator.PendingScriptsAsync(deadline.Token);
             _ = check.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-            var pending = await check.WaitAsync(cancellationToken);
+            var pending = await check.WaitAsync(deadline.Token);
             return pending.Count == 0
                 ? HealthCheckResult.Healthy("reachable, migrations applied")
                 : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException && standby.Usable)
+        catch (Exception e) when ((e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException
+                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)) && standby.Usable)
         {
             return HealthCheckResult.Degraded("the primary is unreachable: reads come from the standby, writes answer 503 until a primary is back");
         }

@@ -182,7 +182,7 @@ internal static class RateLimits
             catch (Exception e) when (e is RedisException or TimeoutException && !context.RequestAborted.IsCancellationRequested)
             {
                 // Fail open: the request goes on without the limit's headers.
-                Observability.RoundTableMetrics.Unavailable("rate_limit_store");
+                Observability.RoundTableMetrics.RateLimitStoreFailed();
                 if (state.ShouldWarn())
                 {
                     logger.LogWarning(e, "The rate limits' store (Redis) did not answer; requests are let through unlimited until it does.");

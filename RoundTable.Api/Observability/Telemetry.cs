@@ -41,6 +41,9 @@ internal static class RoundTableMetrics
     private static readonly Counter<long> s_rateLimited = s_meter.CreateCounter<long>(
         "roundtable.rate_limit.rejections", unit: "{answer}", description: "429 answers of the rate limits.");
 
+    private static readonly Counter<long> s_limitStoreFailures = s_meter.CreateCounter<long>(
+        "roundtable.rate_limit.store_failures", unit: "{request}", description: "Requests let through unlimited because the rate limits' store (Redis) did not answer.");
+
     private static readonly Counter<long> s_replays = s_meter.CreateCounter<long>(
         "roundtable.idempotency.replays", unit: "{answer}", description: "Stored answers replayed for a repeated Idempotency-Key.");
 
@@ -50,6 +53,8 @@ internal static class RoundTableMetrics
     public static void Unavailable(string cause) => s_unavailable.Add(1, new KeyValuePair<string, object?>("cause", cause));
 
     public static void RateLimited() => s_rateLimited.Add(1);
+
+    public static void RateLimitStoreFailed() => s_limitStoreFailures.Add(1);
 
     public static void Replayed() => s_replays.Add(1);
 

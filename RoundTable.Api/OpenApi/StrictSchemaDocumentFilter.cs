@@ -155,9 +155,10 @@ internal sealed class StrictSchemaDocumentFilter : IDocumentFilter
             {
                 Type = JsonSchemaType.String,
                 Description = "For a 503: why the service is briefly unavailable (the database unreachable, out of connections, "
-                    + "starting or stopping, slower than a deadline, the pool busy, the request past its deadline, or start-up "
-                    + "still migrating and seeding).",
-                Enum = ["unavailable", "too_many_connections", "database_resources", "starting_or_stopping", "timeout", "pool_timeout", "request_timeout", "not_prepared"],
+                    + "starting or stopping, slower than a deadline, the pool busy, the request past its deadline, start-up "
+                    + "still migrating and seeding, a write its standby did not confirm in time (outcome unknown: retry "
+                    + "with the same Idempotency-Key), or a read a standby cancelled).",
+                Enum = ["unavailable", "too_many_connections", "database_resources", "starting_or_stopping", "timeout", "pool_timeout", "request_timeout", "not_prepared", "replication_unconfirmed", "standby_conflict"],
             },
             ["errors"] = new OpenApiSchema
             {

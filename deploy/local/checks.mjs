@@ -90,14 +90,17 @@ async function limit() {
   const window = Number(args.window ?? 60);
   const left = window - (Math.floor(Date.now() / 1000) % window);
   if (left < 15) await new Promise((r) => setTimeout(r, (left + 1) * 1000));
-  const statuses = {}; const servedBy = {};
+  const statuses = {}; const servedBy = {}; let countdown = true;
   for (let i = 0; i < n + 10; i++) {
     const a = await send(args.lb, '/api/v1/themes', { key: args.key });
     statuses[a.status] = (statuses[a.status] ?? 0) + 1;
     const by = a.headers.get('x-served-by'); servedBy[by] = (servedBy[by] ?? 0) + 1;
+    // Every answer counts the requests the other replicas took: the allowance left goes n-1, n-2, ... 0, then 0.
+    const remaining = Number(/r=(\d+)/.exec(a.headers.get('ratelimit') ?? '')?.[1]);
+    if (remaining !== Math.max(0, n - 1 - i)) countdown = false;
   }
-  const ok = statuses[429] === 10 && statuses[200] === n;
-  console.error(`${ok ? 'ok  ' : 'FAIL'} limit ${n}: ${n + 10} requests over ${Object.keys(servedBy).length} replicas (${JSON.stringify(servedBy)}) gave ${JSON.stringify(statuses)}`);
+  const ok = statuses[429] === 10 && statuses[200] === n && countdown;
+  console.error(`${ok ? 'ok  ' : 'FAIL'} limit ${n}: ${n + 10} requests over ${Object.keys(servedBy).length} replicas (${JSON.stringify(servedBy)}) gave ${JSON.stringify(statuses)}; RateLimit counted down across replicas: ${countdown}`);
   console.log(JSON.stringify({ checks: 'limit', limit: n, sent: n + 10, statuses, servedBy }));
   process.exit(ok ? 0 : 1);
 }
@@ -144,13 +147,18 @@ function analyze() {
   if (args.crash) {
     const crash = Number(args.crash); const promote = Number(args.promote);
     const writes = events.filter(([, k]) => k === 'write').sort((a, b) => a[0] - b[0]);
-    const lastOkBefore = writes.filter(([t, , s]) => s === 201 && t <= crash).at(-1)?.[0];
-    const firstOkAfter = writes.find(([t, , s]) => s === 201 && t > crash)?.[0];
+    // The outage as clients saw it: from the last write acknowledged before the first refused one (after the crash;
+    // writes in flight while the server was being killed may still have succeeded) to the first acknowledged after.
+    const firstRefused = writes.find(([t, , s]) => s !== 201 && t > crash);
+    const lastOkBefore = firstRefused && writes.filter(([t, , s]) => s === 201 && t <= firstRefused[0]).at(-1)?.[0];
+    const firstOkAfter = firstRefused && writes.find(([t, , s]) => s === 201 && t > firstRefused[0])?.[0];
     const refused = writes.filter(([t, , s]) => s !== 201 && t > crash);
     result.failover = {
       writesRefusedMs: firstOkAfter && lastOkBefore ? firstOkAfter - lastOkBefore : null,
+      crashToFirstRefusalMs: firstRefused ? firstRefused[0] - crash : null,
       promoteToFirstWriteMs: firstOkAfter ? firstOkAfter - promote : null,
       refusedByStatus: refused.reduce((m, [, , s]) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}),
+      unexpected: events.filter(([t, , s]) => t > crash && ![200, 201, 503].includes(s)).reduce((m, [, k, s]) => ({ ...m, [`${k} ${s}`]: (m[`${k} ${s}`] ?? 0) + 1 }), {}),
       readsFailedDuring: events.filter(([t, k, s]) => k === 'read' && s !== 200 && t > crash).length,
     };
   }

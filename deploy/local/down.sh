@@ -7,10 +7,10 @@ log() { echo "down.sh: $*" >&2; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
-stop_pid() { # name pidfile
+stop_pid() { # name pidfile program: only a process that is still that program (pids are reused)
   [ -f "$2" ] || return 0
   local pid; pid=$(cat "$2")
-  if kill -0 "$pid" 2>/dev/null; then
+  if grep -qa -- "$3" "/proc/$pid/cmdline" 2>/dev/null; then
     log "stopping $1"
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -19,9 +19,9 @@ stop_pid() { # name pidfile
   rm -f "$2"
 }
 
-stop_pid haproxy "$state/run/haproxy.pid"
-for pidfile in "$state"/run/api-*.pid; do [ -e "$pidfile" ] && stop_pid "$(basename "$pidfile" .pid)" "$pidfile"; done
-stop_pid redis "$state/run/redis.pid"
+stop_pid haproxy "$state/run/haproxy.pid" haproxy
+for pidfile in "$state"/run/api-*.pid; do [ -e "$pidfile" ] && stop_pid "$(basename "$pidfile" .pid)" "$pidfile" RoundTable.Api.dll; done
+stop_pid redis "$state/run/redis.pid" redis-server
 for db in pg-standby pg-primary; do
   if [ -n "$pg_bin" ] && [ -f "$state/$db/PG_VERSION" ] && as_postgres "$pg_bin/pg_ctl" -D "$state/$db" status >/dev/null 2>&1; then
     log "stopping $db"

@@ -22,10 +22,11 @@ redis_port=${RT_REDIS_PORT:-56379}
 log() { echo "up.sh: $*" >&2; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# 1. What a fresh machine lacks: HAProxy, Redis, the PostgreSQL server (Debian packages).
+# 1. What a fresh machine lacks: HAProxy, Redis, the PostgreSQL server, curl (Debian packages).
 missing=()
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { log "install ${missing[*]} (apt-get install ${missing[*]}) and run again"; exit 1; }
@@ -38,12 +39,14 @@ haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK 10 is required"; exit 1; }
 
-mkdir -p "$state/logs" "$state/run"
+mkdir -p "$state/logs" "$state/run" "$state/sockets"
 if [ "$(id -u)" = 0 ]; then
   runuser -u postgres -- test -x "$root" || { log "the postgres user cannot reach $root; clone it where it can"; exit 1; }
-  chown postgres:postgres "$state" "$state/logs"
+  chown postgres:postgres "$state" "$state/logs" "$state/sockets"
 fi
 
+# A pid file is believed only while its process is still the program it names (pids are reused, e.g. after a reboot).
+alive() { [ -f "$1" ] && grep -qa -- "$2" "/proc/$(cat "$1")/cmdline" 2>/dev/null; }
 pg_running() { as_postgres "$pg_bin/pg_ctl" -D "$1" status >/dev/null 2>&1; }
 psql_at() { "$pg_bin/psql" -h 127.0.0.1 -p "$1" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAqc "$2"; }
 
@@ -56,7 +59,7 @@ if [ ! -f "$primary/PG_VERSION" ]; then
   cat >> "$primary/postgresql.conf" <<CONF
 port = $primary_port
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$primary'
+unix_socket_directories = '$state/sockets'
 max_connections = 200
 wal_level = replica
 max_wal_senders = 10
@@ -81,9 +84,12 @@ if [ ! -f "$standby/PG_VERSION" ]; then
   log "creating the standby in .data/deploy/pg-standby (pg_basebackup)"
   mkdir -p "$standby"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$standby"; chmod 700 "$standby"
   as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$standby" -R -X stream -c fast
+  # The primary's ALTER SYSTEM (synchronous replication) comes along in postgresql.auto.conf: a standby, once
+  # promoted, must not wait for a standby of its own.
+  as_postgres sed -i '/^synchronous_standby_names/d' "$standby/postgresql.auto.conf"
   cat >> "$standby/postgresql.conf" <<CONF
 port = $standby_port
-unix_socket_directories = '$standby'
+unix_socket_directories = '$state/sockets'
 synchronous_standby_names = ''
 CONF
 fi
@@ -118,7 +124,7 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
 cd "$app_dir" # the content root: appsettings*.json and seeds/ live beside the binary
 for i in "${!api_ports[@]}"; do
   n=$((i + 1)); port=${api_ports[$i]}; pidfile="$state/run/api-$n.pid"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+  if alive "$pidfile" RoundTable.Api.dll; then continue; fi
   log "starting API replica $n on port $port"
   setsid nohup dotnet RoundTable.Api.dll --urls "http://127.0.0.1:$port" >"$state/logs/api-$n.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
@@ -165,12 +171,13 @@ backend replicas
     balance roundrobin
     option httpchk GET /health/ready
     http-check expect status 200
+    timeout check 3s
     default-server inter 1s fall 2 rise 2
     http-response set-header X-Served-By %[srv_name]
 $servers
 CFG
 "$haproxy" -c -q -f "$state/haproxy.cfg"
-if [ -f "$state/run/haproxy.pid" ] && kill -0 "$(cat "$state/run/haproxy.pid")" 2>/dev/null; then
+if alive "$state/run/haproxy.pid" haproxy; then
   "$haproxy" -D -f "$state/haproxy.cfg" -sf "$(cat "$state/run/haproxy.pid")"
 else
   log "starting HAProxy on port $lb_port"
