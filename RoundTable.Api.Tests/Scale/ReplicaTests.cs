@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RoundTable.Api.Tests.Infrastructure;
 
@@ -39,22 +37,6 @@ public sealed class ReplicaTests : WriteApiTest
 
     private HttpClient[] Replicas => [Client, _replicaB, _replicaC];
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string? key = null,
-        string? body = null, string contentType = "application/json", Action<HttpRequestMessage>? headers = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, contentType);
-        }
-        headers?.Invoke(request);
-        return await client.SendAsync(request);
-    }
-
     [Theory]
     [InlineData("/api/v1/events/iitu-snu-round-table-2024", null)]
     [InlineData("/api/v1/events/iitu-snu-round-table-2024", "kk")]
@@ -67,7 +49,7 @@ public sealed class ReplicaTests : WriteApiTest
         var answers = new List<(string ETag, string? LastModified, string Body)>();
         foreach (var replica in Replicas)
         {
-            using var response = await SendAsync(replica, HttpMethod.Get, url, headers: r =>
+            using var response = await replica.RequestAsync(HttpMethod.Get, url, headers: r =>
             {
                 if (language is not null)
                 {
@@ -84,7 +66,7 @@ public sealed class ReplicaTests : WriteApiTest
         // Each replica answers 304 to the validator another handed out.
         for (var i = 0; i < Replicas.Length; i++)
         {
-            using var revalidated = await SendAsync(Replicas[(i + 1) % Replicas.Length], HttpMethod.Get, url, headers: r =>
+            using var revalidated = await Replicas[(i + 1) % Replicas.Length].RequestAsync(HttpMethod.Get, url, headers: r =>
             {
                 r.Headers.TryAddWithoutValidation("If-None-Match", answers[i].ETag);
                 if (language is not null)
@@ -105,30 +87,30 @@ public sealed class ReplicaTests : WriteApiTest
         string? lastModified = null;
         foreach (var replica in Replicas)
         {
-            using var read = await SendAsync(replica, HttpMethod.Get, RoundTable);
+            using var read = await replica.RequestAsync(HttpMethod.Get, RoundTable);
             tags.Add(read.Headers.ETag!.ToString());
             lastModified = read.Content.Headers.LastModified!.Value.ToString("R");
-            using var again = await SendAsync(replica, HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", tags[^1]));
+            using var again = await replica.RequestAsync(HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", tags[^1]));
             Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
         }
         var etag = tags[0];
         // One second on, so that the write's change is dated in a later second than the validators' Last-Modified.
         await Task.Delay(1100);
 
-        using var write = await SendAsync(_replicaB, HttpMethod.Patch, RoundTable, IituKey, """{"status":"postponed"}""", "application/merge-patch+json",
+        using var write = await _replicaB.RequestAsync(HttpMethod.Patch, RoundTable, IituKey, """{"status":"postponed"}""", "application/merge-patch+json",
             r => r.Headers.TryAddWithoutValidation("If-Match", etag));
         Assert.Equal(HttpStatusCode.OK, write.StatusCode);
         var written = write.Headers.ETag!.ToString();
 
         foreach (var replica in Replicas)
         {
-            using var byTag = await SendAsync(replica, HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", etag));
+            using var byTag = await replica.RequestAsync(HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", etag));
             Assert.Equal(HttpStatusCode.OK, byTag.StatusCode);
             Assert.Contains("\"postponed\"", await byTag.Content.ReadAsStringAsync());
             Assert.Equal(written, byTag.Headers.ETag!.ToString());
-            using var byDate = await SendAsync(replica, HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified));
+            using var byDate = await replica.RequestAsync(HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified));
             Assert.Equal(HttpStatusCode.OK, byDate.StatusCode);
-            using var current = await SendAsync(replica, HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", written));
+            using var current = await replica.RequestAsync(HttpMethod.Get, RoundTable, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", written));
             Assert.Equal(HttpStatusCode.NotModified, current.StatusCode);
         }
     }
@@ -138,12 +120,12 @@ public sealed class ReplicaTests : WriteApiTest
     {
         var body = System.Text.Json.JsonSerializer.Serialize(NewEvent("replicated-event", "iitu"));
         Action<HttpRequestMessage> key = r => r.Headers.Add("Idempotency-Key", "across-replicas");
-        using var first = await SendAsync(Client, HttpMethod.Post, "/api/v1/events", IituKey, body, headers: key);
+        using var first = await Client.RequestAsync(HttpMethod.Post, "/api/v1/events", IituKey, body, headers: key);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var firstBody = await first.Content.ReadAsStringAsync();
         foreach (var replica in new[] { _replicaB, _replicaC })
         {
-            using var replay = await SendAsync(replica, HttpMethod.Post, "/api/v1/events", IituKey, body, headers: key);
+            using var replay = await replica.RequestAsync(HttpMethod.Post, "/api/v1/events", IituKey, body, headers: key);
             Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
             Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
             Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
@@ -154,7 +136,7 @@ public sealed class ReplicaTests : WriteApiTest
         var raced = System.Text.Json.JsonSerializer.Serialize(NewEvent("raced-across-replicas", "iitu"));
         var answers = await Task.WhenAll(Replicas.SelectMany(r => new[] { r, r }).Select(async replica =>
         {
-            using var response = await SendAsync(replica, HttpMethod.Post, "/api/v1/events", IituKey, raced, headers: r => r.Headers.Add("Idempotency-Key", "raced-across"));
+            using var response = await replica.RequestAsync(HttpMethod.Post, "/api/v1/events", IituKey, raced, headers: r => r.Headers.Add("Idempotency-Key", "raced-across"));
             return (response.StatusCode, Replayed: response.Headers.Contains("Idempotent-Replayed"));
         }));
         Assert.Single(answers, a => a is { StatusCode: HttpStatusCode.Created, Replayed: false });
@@ -168,17 +150,17 @@ public sealed class ReplicaTests : WriteApiTest
     {
         foreach (var replica in Replicas)
         {
-            using var allowed = await SendAsync(replica, HttpMethod.Get, "/api/v1/webhooks", IituKey);
+            using var allowed = await replica.RequestAsync(HttpMethod.Get, "/api/v1/webhooks", IituKey);
             Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         }
         var iitu = await ScalarAsync<Guid>("SELECT id FROM api_keys WHERE name = 'iitu'");
-        using var revoke = await SendAsync(_replicaC, HttpMethod.Delete, $"/api/v1/api-keys/{iitu}", AdminKey);
+        using var revoke = await _replicaC.RequestAsync(HttpMethod.Delete, $"/api/v1/api-keys/{iitu}", AdminKey);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         foreach (var replica in Replicas)
         {
-            using var refused = await SendAsync(replica, HttpMethod.Get, "/api/v1/webhooks", IituKey);
+            using var refused = await replica.RequestAsync(HttpMethod.Get, "/api/v1/webhooks", IituKey);
             await ProblemAsync(refused, HttpStatusCode.Unauthorized);
-            using var write = await SendAsync(replica, HttpMethod.Patch, RoundTable, IituKey, """{"status":"postponed"}""", "application/merge-patch+json");
+            using var write = await replica.RequestAsync(HttpMethod.Patch, RoundTable, IituKey, """{"status":"postponed"}""", "application/merge-patch+json");
             await ProblemAsync(write, HttpStatusCode.Unauthorized);
         }
     }
@@ -186,14 +168,14 @@ public sealed class ReplicaTests : WriteApiTest
     [Fact]
     public async Task The_change_feed_reads_the_same_on_every_replica_and_a_cursor_from_one_continues_on_another()
     {
-        using var start = await SendAsync(_replicaC, HttpMethod.Get, "/api/v1/changes?limit=1000");
+        using var start = await _replicaC.RequestAsync(HttpMethod.Get, "/api/v1/changes?limit=1000");
         var cursor = (await ReadAsync<ChangePageDto>(start, HttpStatusCode.OK)).NextCursor;
 
         var written = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
             var replica = Replicas[i % 3];
-            using var create = await SendAsync(replica, HttpMethod.Post, "/api/v1/events", IituKey,
+            using var create = await replica.RequestAsync(HttpMethod.Post, "/api/v1/events", IituKey,
                 System.Text.Json.JsonSerializer.Serialize(NewEvent($"feed-replica-{i}", "iitu")));
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
             written.Add(System.Text.Json.Nodes.JsonNode.Parse(await create.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>());
@@ -202,7 +184,7 @@ public sealed class ReplicaTests : WriteApiTest
         var pages = new List<string>();
         foreach (var replica in Replicas)
         {
-            using var page = await SendAsync(replica, HttpMethod.Get, $"/api/v1/changes?cursor={cursor}&limit=1000");
+            using var page = await replica.RequestAsync(HttpMethod.Get, $"/api/v1/changes?cursor={cursor}&limit=1000");
             pages.Add(await page.Content.ReadAsStringAsync());
         }
         Assert.Single(pages.Distinct());
@@ -214,7 +196,7 @@ public sealed class ReplicaTests : WriteApiTest
         var next = cursor;
         for (var hop = 0; hop < 20; hop++)
         {
-            using var page = await SendAsync(Replicas[hop % 3], HttpMethod.Get, $"/api/v1/changes?cursor={next}&limit=2");
+            using var page = await Replicas[hop % 3].RequestAsync(HttpMethod.Get, $"/api/v1/changes?cursor={next}&limit=2");
             var body = await ReadAsync<ChangePageDto>(page, HttpStatusCode.OK);
             seen.AddRange(body.Items.Where(c => c.Type == "event").Select(c => c.Id));
             next = body.NextCursor;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -69,22 +67,6 @@ public sealed class StandbyTests
         return new Topology { Primary = primary, Standby = standby, ConnectionString = connectionString, Api = api, Client = client, Key = key };
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string? key = null,
-        string? body = null, string contentType = "application/json", Action<HttpRequestMessage>? headers = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        if (key is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, contentType);
-        }
-        headers?.Invoke(request);
-        return await client.SendAsync(request);
-    }
-
     private static bool FromStandby(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Read-From", out var values) && values.Single() == "standby";
 
@@ -102,6 +84,13 @@ public sealed class StandbyTests
         return false;
     }
 
+    private static async Task UntilReadsComeFromTheStandbyAsync(HttpClient client) =>
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
+            return FromStandby(read);
+        }, 10), "anonymous reads never came from the standby");
+
     private static async Task StandbySqlAsync(Topology topology, string sql)
     {
         await using var connection = new NpgsqlConnection(topology.StandbyConnection);
@@ -115,46 +104,42 @@ public sealed class StandbyTests
     {
         await using var topology = await StartAsync(new Dictionary<string, string> { ["Database:MaxStandbyLagSeconds"] = "3600" });
         var client = topology.Client;
-        Assert.True(await EventuallyAsync(async () =>
-        {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
-            return FromStandby(read);
-        }, 10), "anonymous reads never came from the standby");
+        await UntilReadsComeFromTheStandbyAsync(client);
 
-        using (var keyed = await SendAsync(client, HttpMethod.Get, Event, topology.Key))
+        using (var keyed = await client.RequestAsync(HttpMethod.Get, Event, topology.Key))
         {
             Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
             Assert.False(FromStandby(keyed));
         }
-        using (var feed = await SendAsync(client, HttpMethod.Get, "/api/v1/changes?limit=1"))
+        using (var feed = await client.RequestAsync(HttpMethod.Get, "/api/v1/changes?limit=1"))
         {
             Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
             Assert.False(FromStandby(feed));
         }
-        using var before = await SendAsync(client, HttpMethod.Get, Event);
+        using var before = await client.RequestAsync(HttpMethod.Get, Event);
         var staleTag = before.Headers.ETag!.ToString();
 
         // The standby stops replaying: it is behind from here on.
         await StandbySqlAsync(topology, "SELECT pg_wal_replay_pause()");
-        using (var write = await SendAsync(client, HttpMethod.Patch, Event, topology.Key, """{"status":"postponed"}""", "application/merge-patch+json",
+        using (var write = await client.RequestAsync(HttpMethod.Patch, Event, topology.Key, """{"status":"postponed"}""", "application/merge-patch+json",
             r => r.Headers.TryAddWithoutValidation("If-Match", staleTag)))
         {
             Assert.Equal(HttpStatusCode.OK, write.StatusCode);
         }
         // The writer reads its write at once (keyed: the primary).
-        using (var own = await SendAsync(client, HttpMethod.Get, Event, topology.Key))
+        using (var own = await client.RequestAsync(HttpMethod.Get, Event, topology.Key))
         {
             Assert.Contains("\"postponed\"", await own.Content.ReadAsStringAsync());
         }
         // An anonymous reader may see the standby's older state (within the lag allowed, here an hour)...
-        using (var anonymous = await SendAsync(client, HttpMethod.Get, Event))
+        using (var anonymous = await client.RequestAsync(HttpMethod.Get, Event))
         {
             Assert.True(FromStandby(anonymous));
             Assert.DoesNotContain("\"postponed\"", await anonymous.Content.ReadAsStringAsync());
             Assert.Equal(staleTag, anonymous.Headers.ETag!.ToString());
         }
         // ...but revalidating what it holds goes to the primary: a 200 with the write, never a stale 304.
-        using (var revalidated = await SendAsync(client, HttpMethod.Get, Event, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", staleTag)))
+        using (var revalidated = await client.RequestAsync(HttpMethod.Get, Event, headers: r => r.Headers.TryAddWithoutValidation("If-None-Match", staleTag)))
         {
             Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
             Assert.False(FromStandby(revalidated));
@@ -163,7 +148,7 @@ public sealed class StandbyTests
         await StandbySqlAsync(topology, "SELECT pg_wal_replay_resume()");
         Assert.True(await EventuallyAsync(async () =>
         {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
             return FromStandby(read) && (await read.Content.ReadAsStringAsync()).Contains("\"postponed\"", StringComparison.Ordinal);
         }, 10), "the standby did not catch up");
     }
@@ -173,20 +158,16 @@ public sealed class StandbyTests
     {
         await using var topology = await StartAsync();
         var client = topology.Client;
-        Assert.True(await EventuallyAsync(async () =>
-        {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
-            return FromStandby(read);
-        }, 10), "anonymous reads never came from the standby");
+        await UntilReadsComeFromTheStandbyAsync(client);
 
         await StandbySqlAsync(topology, "SELECT pg_wal_replay_pause()");
         // Writes keep coming, so the standby's last replayed transaction gets older than the 2 s allowed.
         var lagged = await EventuallyAsync(async () =>
         {
-            using var write = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+            using var write = await client.RequestAsync(HttpMethod.Post, "/api/v1/institutions", topology.Key,
                 $$"""{"slug":"lag-{{Guid.NewGuid():N}}","name":{"en":"Lag"},"kind":"other"}""");
             Assert.Equal(HttpStatusCode.Created, write.StatusCode);
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
             return !FromStandby(read);
         }, 15);
@@ -195,7 +176,7 @@ public sealed class StandbyTests
         await StandbySqlAsync(topology, "SELECT pg_wal_replay_resume()");
         Assert.True(await EventuallyAsync(async () =>
         {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
             return FromStandby(read);
         }, 10), "reads did not go back to the standby once it caught up");
     }
@@ -216,7 +197,7 @@ public sealed class StandbyTests
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 var slug = $"failover-{n}";
-                using var response = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+                using var response = await client.RequestAsync(HttpMethod.Post, "/api/v1/institutions", topology.Key,
                     $$"""{"slug":"{{slug}}","name":{"en":"Failover {{n}}"},"kind":"other"}""");
                 var status = (int)response.StatusCode;
                 lock (statuses)
@@ -248,7 +229,7 @@ public sealed class StandbyTests
         {
             refused = statuses.Count(s => s == 503);
         }
-        using (var read = await SendAsync(client, HttpMethod.Get, Event))
+        using (var read = await client.RequestAsync(HttpMethod.Get, Event))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
             Assert.True(FromStandby(read));
@@ -297,14 +278,14 @@ public sealed class StandbyTests
     {
         await using var topology = await StartAsync(new Dictionary<string, string> { ["Database:CommandTimeoutSeconds"] = "1" });
         var client = topology.Client;
-        using (var before = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+        using (var before = await client.RequestAsync(HttpMethod.Post, "/api/v1/institutions", topology.Key,
             """{"slug":"confirmed","name":{"en":"Confirmed"},"kind":"other"}"""))
         {
             Assert.Equal(HttpStatusCode.Created, before.StatusCode);
         }
         await topology.Standby.CrashAsync();
         var watch = Stopwatch.StartNew();
-        using (var write = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+        using (var write = await client.RequestAsync(HttpMethod.Post, "/api/v1/institutions", topology.Key,
             """{"slug":"unconfirmed","name":{"en":"Unconfirmed"},"kind":"other"}""", headers: r => r.Headers.Add("Idempotency-Key", "unconfirmed")))
         {
             var body = await write.Content.ReadAsStringAsync();
@@ -318,7 +299,7 @@ public sealed class StandbyTests
         await topology.Standby.RestartAsync();
         Assert.True(await EventuallyAsync(async () =>
         {
-            using var retry = await SendAsync(client, HttpMethod.Post, "/api/v1/institutions", topology.Key,
+            using var retry = await client.RequestAsync(HttpMethod.Post, "/api/v1/institutions", topology.Key,
                 """{"slug":"unconfirmed","name":{"en":"Unconfirmed"},"kind":"other"}""", headers: r => r.Headers.Add("Idempotency-Key", "unconfirmed"));
             return retry.StatusCode == HttpStatusCode.Created;
         }, 20), "the retry never answered 201");
@@ -329,11 +310,7 @@ public sealed class StandbyTests
     {
         await using var topology = await StartAsync();
         var client = topology.Client;
-        Assert.True(await EventuallyAsync(async () =>
-        {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
-            return FromStandby(read);
-        }, 10), "anonymous reads never came from the standby");
+        await UntilReadsComeFromTheStandbyAsync(client);
         // The standby stops streaming (its replayed WAL is all it received, so it looks current), and the primary
         // stops waiting for it.
         await using (var primary = new NpgsqlConnection($"Host=127.0.0.1;Port={topology.Primary.Port};Username=postgres;Database=postgres;Pooling=false"))
@@ -347,15 +324,15 @@ public sealed class StandbyTests
         }
         await StandbySqlAsync(topology, "ALTER SYSTEM SET primary_conninfo = ''");
         await StandbySqlAsync(topology, "SELECT pg_reload_conf()");
-        using (var before = await SendAsync(client, HttpMethod.Get, Event, topology.Key))
-        using (var write = await SendAsync(client, HttpMethod.Patch, Event, topology.Key, """{"status":"postponed"}""", "application/merge-patch+json",
+        using (var before = await client.RequestAsync(HttpMethod.Get, Event, topology.Key))
+        using (var write = await client.RequestAsync(HttpMethod.Patch, Event, topology.Key, """{"status":"postponed"}""", "application/merge-patch+json",
             r => r.Headers.TryAddWithoutValidation("If-Match", before.Headers.ETag!.ToString())))
         {
             Assert.Equal(HttpStatusCode.OK, write.StatusCode);
         }
         Assert.True(await EventuallyAsync(async () =>
         {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
             return !FromStandby(read) && (await read.Content.ReadAsStringAsync()).Contains("\"postponed\"", StringComparison.Ordinal);
         }, 10), "anonymous reads kept coming from a standby that no longer streams");
     }
@@ -365,11 +342,7 @@ public sealed class StandbyTests
     {
         await using var topology = await StartAsync();
         var client = topology.Client;
-        Assert.True(await EventuallyAsync(async () =>
-        {
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
-            return FromStandby(read);
-        }, 10), "anonymous reads never came from the standby");
+        await UntilReadsComeFromTheStandbyAsync(client);
         await topology.Primary.FreezeAsync();
         try
         {
@@ -380,7 +353,7 @@ public sealed class StandbyTests
                 Assert.Contains("degraded", await ready.Content.ReadAsStringAsync());
             }
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the probe took {watch.Elapsed}");
-            using var read = await SendAsync(client, HttpMethod.Get, Event);
+            using var read = await client.RequestAsync(HttpMethod.Get, Event);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
         finally

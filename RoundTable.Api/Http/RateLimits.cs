@@ -73,11 +73,11 @@ internal static class RateLimits
         var window = TimeSpan.FromSeconds(options.WindowSeconds);
         var redis = configuration.GetConnectionString(RateLimitOptions.RedisConnectionName);
         PartitionedRateLimiter<HttpContext> limiter;
+        Lazy<IConnectionMultiplexer>? connection = null;
         if (!string.IsNullOrWhiteSpace(redis))
         {
             // One multiplexer for the process, connected on first use and reconnecting by itself.
-            var connection = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(RedisOptions(redis)));
-            services.AddSingleton(_ => connection.Value);
+            connection = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(RedisOptions(redis)));
             limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 AllowanceOf(context, options) is not { } allowance
                     ? RateLimitPartition.GetNoLimiter("unlimited")
@@ -85,7 +85,7 @@ internal static class RateLimits
                     // request: by then the window is over and requests count in the next one's key.
                     : RedisRateLimitPartition.GetFixedWindowRateLimiter(allowance.Partition, _ => new RedisFixedWindowRateLimiterOptions
                     {
-                        ConnectionMultiplexerFactory = () => connection.Value,
+                        ConnectionMultiplexerFactory = () => connection!.Value,
                         PermitLimit = allowance.Permits,
                         Window = window,
                     }));
@@ -104,7 +104,8 @@ internal static class RateLimits
                         QueueLimit = 0,
                     }));
         }
-        services.AddSingleton(new RateLimitState(limiter, options, Shared: !string.IsNullOrWhiteSpace(redis)));
+        // Made by the container, so that it disposes of the limiter and the Redis connection when the host stops.
+        services.AddSingleton(_ => new RateLimitState(limiter, options, connection));
         return services;
     }
 
@@ -136,10 +137,22 @@ internal static class RateLimits
         response.Headers["RateLimit"] = $"\"default\";r={remaining};t={secondsLeft ?? SecondsLeft(allowance, options)}";
     }
 
-    /// <summary>The limiter and its options; <paramref name="Shared"/> when its counters are in Redis.</summary>
-    private sealed record RateLimitState(PartitionedRateLimiter<HttpContext> Limiter, RateLimitOptions Options, bool Shared)
+    /// <summary>The limiter and its options; <paramref name="Redis"/> when its counters are in Redis.</summary>
+    private sealed record RateLimitState(PartitionedRateLimiter<HttpContext> Limiter, RateLimitOptions Options, Lazy<IConnectionMultiplexer>? Redis)
+        : IDisposable
     {
         private long _lastWarning = long.MinValue / 2;
+
+        private bool Shared => Redis is not null;
+
+        public void Dispose()
+        {
+            Limiter.Dispose();
+            if (Redis is { IsValueCreated: true })
+            {
+                Redis.Value.Dispose();
+            }
+        }
 
         /// <summary>Requests left in the window after this one.</summary>
         public long Remaining(HttpContext context, RateLimitLease lease) =>

@@ -11,6 +11,9 @@ internal sealed class LimitsOptions
     /// <summary>Largest request body accepted, in bytes (default 64 KiB: an event is a few KiB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Fewest thread-pool worker threads kept ready (default 32): see AddRoundTableLimits.</summary>
+    public int MinThreads { get; set; } = 32;
+
     /// <summary>
     /// Seconds a request may take before it is answered 503 with Retry-After and its database work cancelled (default
     /// 10: above a connection's and a statement's deadlines, Database:ConnectTimeoutSeconds + CommandTimeoutSeconds).
@@ -95,6 +98,12 @@ internal static class RequestBodyLimitSetup
     {
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
         var options = configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        // The driver cancels a statement past its deadline with a cancel request it makes synchronously, on a pool
+        // thread (up to its cancellation timeout against a frozen server). On two cores the pool starts with two
+        // threads and adds about one a second, so a few such cancels at once delayed other requests' deadlines by
+        // over a second; a floor of threads keeps every deadline on time.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, options.MinThreads), completionPorts);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
         {
             // Eight times ours: a request between the two is answered by RequestBodyLimitMiddleware with a problem;
