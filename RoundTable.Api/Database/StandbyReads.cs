@@ -7,7 +7,7 @@ namespace RoundTable.Api.Database;
 /// <summary>
 /// Reads that may be answered by a hot standby, and the standby's lag. The rule (docs/scaling.md):
 /// <list type="bullet">
-/// <item>Only anonymous, unconditional GET and HEAD requests of resources read from a standby. They never wrote
+/// <item>Only anonymous, unconditional GET and HEAD requests of resources (the endpoints dated by the change feed) read from a standby. They never wrote
 /// anything (writes need a key), so there is no write of theirs to miss, and their answers are public and already
 /// cacheable for <c>Caching:PublicMaxAgeSeconds</c>: a standby a second behind is within what they accept.</item>
 /// <item>Everything else reads from the primary: writes and their read-backs, every request with a key (a partner
@@ -53,22 +53,21 @@ internal sealed class StandbyReads
     /// <summary>Sends this request's reads to the standby when the rule allows it.</summary>
     public void RouteIfAllowed(HttpContext context)
     {
-        if (_standby is not null && _usable && Allowed(context.Request))
+        if (_standby is not null && _usable && Allowed(context))
         {
             s_route.Value = _standby;
             context.Response.Headers["X-Read-From"] = "standby";
         }
     }
 
-    private static bool Allowed(HttpRequest request) =>
-        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-        && request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
-        && !request.Path.StartsWithSegments("/api/v1/changes", StringComparison.OrdinalIgnoreCase)
-        && !request.Path.StartsWithSegments("/api/v1/webhooks", StringComparison.OrdinalIgnoreCase)
-        && !request.Path.StartsWithSegments("/api/v1/api-keys", StringComparison.OrdinalIgnoreCase)
-        && request.Headers.Authorization.Count == 0
-        && request.Headers.IfNoneMatch.Count == 0
-        && request.Headers.IfModifiedSince.Count == 0;
+    // The resource reads are the endpoints dated by the change feed (Caching.DatedByChanges): the change feed, its
+    // stream, webhooks and api-keys are not among them.
+    private static bool Allowed(HttpContext context) =>
+        (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        && context.GetEndpoint()?.Metadata.GetMetadata<Caching.DatedByChangesMetadata>() is not null
+        && context.Request.Headers.Authorization.Count == 0
+        && context.Request.Headers.IfNoneMatch.Count == 0
+        && context.Request.Headers.IfModifiedSince.Count == 0;
 
     // The standby's state: whether it is one (a fallback to the primary, or a standby promoted since, is not), whether
     // its WAL receiver is streaming from the primary (a receiver whose status the user may not read counts as
